@@ -1,0 +1,152 @@
+import type { z } from 'zod';
+import { ChatwootError, errorFromResponse } from './errors';
+
+/**
+ * One HTTP call to Chatwoot: per-attempt timeout, retries with exponential backoff and full jitter on 429/5xx/network
+ * errors honouring Retry-After, and a zod-parsed response. Whether a failed call may be repeated is the caller's
+ * decision (`retry`), because only the caller knows whether the call is idempotent.
+ */
+export interface RetryPolicy {
+  /** total attempts including the first */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** a Retry-After longer than this is not waited for: the error goes back to the caller (e.g. to reschedule a job) */
+  maxRetryAfterMs: number;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  token: string;
+  /** per attempt */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /**
+   * `api_access_token` by default; `api-access-token` also works with Chatwoot (Rails reads HTTP_API_ACCESS_TOKEN)
+   * and survives nginx, which drops underscore headers unless configured otherwise (README §2).
+   */
+  tokenHeader?: 'api_access_token' | 'api-access-token';
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  onRetry?: (info: { what: string; attempt: number; delayMs: number; error: ChatwootError }) => void;
+}
+
+/**
+ * `safe`: idempotent (GET, set-style writes) → retry on every retryable error.
+ * `if-not-applied`: retry only when Chatwoot certainly did not apply the call (429, connection refused); on an
+ * ambiguous failure (5xx, timeout) ask `recover` whether it was applied, and retry only if it says no.
+ */
+export type RetryMode = 'safe' | 'if-not-applied' | 'never';
+
+export interface CallSpec<T> {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  schema: z.ZodType<T>;
+  /** human description used in error messages, e.g. "POST messages of conversation 12" */
+  what: string;
+  retry: RetryMode;
+  recover?: () => Promise<T | undefined>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 4_000, maxRetryAfterMs: 15_000 };
+
+export class ChatwootTransport {
+  private readonly baseUrl: string;
+  private readonly policy: RetryPolicy;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: TransportOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.policy = { ...DEFAULT_RETRY, ...options.retry };
+    this.fetchImpl = options.fetch ?? fetch;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  async call<T>(spec: CallSpec<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(spec);
+      } catch (err) {
+        const error = err instanceof ChatwootError ? err : new ChatwootError('UPSTREAM_BAD_RESPONSE', String(err), { cause: err });
+        if (!error.retryable || spec.retry === 'never' || attempt >= this.policy.attempts) throw error;
+        if ((error.retryAfterMs ?? 0) > this.policy.maxRetryAfterMs) throw error;
+        if (spec.retry === 'if-not-applied' && !error.certainlyNotApplied) {
+          const recovered = spec.recover ? await this.recoverQuietly(spec.recover) : undefined;
+          if (recovered !== undefined) return recovered;
+          if (!spec.recover) throw error;
+        }
+        const delayMs = this.backoff(attempt, error.retryAfterMs);
+        this.options.onRetry?.({ what: spec.what, attempt, delayMs, error });
+        await this.sleep(delayMs);
+      }
+    }
+  }
+
+  /** a failing recovery check must not turn into a lost reply: treat it as "not applied" */
+  private async recoverQuietly<T>(recover: () => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await recover();
+    } catch {
+      return undefined;
+    }
+  }
+
+  private backoff(attempt: number, retryAfterMs: number | undefined): number {
+    if (retryAfterMs !== undefined) return retryAfterMs;
+    const cap = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(cap / 2 + (this.random() * cap) / 2); // "equal jitter": never zero, never above the cap
+  }
+
+  private url(path: string, query?: CallSpec<unknown>['query']): string {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url.toString();
+  }
+
+  private async once<T>(spec: CallSpec<T>): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', [this.options.tokenHeader ?? 'api_access_token']: this.options.token };
+    if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.url(spec.path, spec.query), {
+        method: spec.method,
+        headers,
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+    } catch (err) {
+      const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
+      throw timedOut
+        ? new ChatwootError('UPSTREAM_TIMEOUT', `Chatwoot did not answer ${spec.what} in time`, { cause: err })
+        : new ChatwootError('UPSTREAM_UNAVAILABLE', `Chatwoot is unreachable for ${spec.what}: ${(err as Error).message}`, { cause: err });
+    }
+    const text = await res.text();
+    const body = parseBody(text, res.headers.get('content-type'));
+    if (!res.ok) throw errorFromResponse(res.status, body, res.headers.get('retry-after'), spec.what);
+    const parsed = spec.schema.safeParse(body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      throw new ChatwootError('UPSTREAM_BAD_RESPONSE', `Chatwoot answered ${spec.what} with an unexpected body (${issues})`, { upstreamStatus: res.status });
+    }
+    return parsed.data;
+  }
+}
+
+function parseBody(text: string, contentType: string | null): unknown {
+  if (!text) return undefined;
+  if (!contentType?.includes('json')) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,13 @@
+import type { AtriumModule } from '../module';
+import { allow } from '../identity/policy';
+import { activityRoutes } from './activity.routes';
+
+export { recordActivity, presentActivity, type ActivityInput } from './record-activity';
+export { openEventStream } from './event-stream';
+
+export const activityModule: AtriumModule = {
+  name: 'activity',
+  routes: activityRoutes,
+  jobs: [],
+  policies: ['tenant_admin', 'approver', 'agent', 'viewer'].map((role) => allow(role, 'activity:read')),
+};

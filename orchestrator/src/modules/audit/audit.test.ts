@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
+import { buildTenant } from '../../../../test/factories';
+import { recordAudit } from './record-audit';
+import { verifyAuditChain } from './verify-chain';
+import { systemActor } from './audit.events';
+
+describe('audit log', () => {
+  let atrium: TestAtrium;
+  beforeAll(async () => {
+    atrium = await createTestAtrium({ worker: false });
+  });
+  afterAll(async () => atrium.close());
+
+  const append = (tenantId: string, n: number) =>
+    atrium.services.db.withTenant(tenantId, async (tx) => {
+      for (let i = 0; i < n; i++)
+        await recordAudit(tx, tenantId, {
+          action: 'config.published',
+          actor: systemActor('test'),
+          resource: { type: 'tenant_config', id: String(i) },
+          data: { i, nested: { b: 1, a: [1, 'x'] } },
+        });
+    });
+
+  it('chains every row to the previous one and verifies', async () => {
+    const t = await buildTenant(atrium.services);
+    await append(t.id, 5);
+    const r = await verifyAuditChain(atrium.services.db, t.id);
+    expect(r).toMatchObject({ ok: true, checked: 6, lastSeq: 6 }); // 1 from tenant creation + 5
+  });
+
+  it('concurrent writers never fork the chain', async () => {
+    const t = await buildTenant(atrium.services);
+    await Promise.all(Array.from({ length: 8 }, () => append(t.id, 3)));
+    const r = await verifyAuditChain(atrium.services.db, t.id);
+    expect(r.ok).toBe(true);
+    expect(r.checked).toBe(25);
+  });
+
+  it('reports the first row a superuser altered behind the database triggers', async () => {
+    const t = await buildTenant(atrium.services);
+    await append(t.id, 4);
+    const admin = new pg.Client({ connectionString: atrium.database.superuserUrl });
+    await admin.connect();
+    await admin.query(`SET session_replication_role = replica`); // skips the immutability trigger
+    await admin.query(`UPDATE audit_log SET data = '{"i": 99}' WHERE tenant_id = $1 AND seq = 3`, [t.id]);
+    await admin.end();
+    const r = await verifyAuditChain(atrium.services.db, t.id);
+    expect(r.ok).toBe(false);
+    expect(r.firstBroken).toEqual({ seq: 3, reason: 'hash_mismatch' });
+  });
+
+  it('reports a deleted row as a sequence gap', async () => {
+    const t = await buildTenant(atrium.services);
+    await append(t.id, 3);
+    const admin = new pg.Client({ connectionString: atrium.database.superuserUrl });
+    await admin.connect();
+    await admin.query(`SET session_replication_role = replica`);
+    await admin.query(`DELETE FROM audit_log WHERE tenant_id = $1 AND seq = 2`, [t.id]);
+    await admin.end();
+    expect((await verifyAuditChain(atrium.services.db, t.id)).firstBroken).toEqual({ seq: 3, reason: 'sequence_gap' });
+  });
+
+  it('refuses UPDATE and DELETE from the application role', async () => {
+    const t = await buildTenant(atrium.services);
+    await expect(atrium.services.db.withTenant(t.id, (tx) => tx.query(`UPDATE audit_log SET action = 'x'`))).rejects.toThrow(/permission denied/);
+    await expect(atrium.services.db.withTenant(t.id, (tx) => tx.query(`DELETE FROM audit_log`))).rejects.toThrow(/permission denied/);
+  });
+
+  it('refuses UPDATE and DELETE even from the schema owner (trigger)', async () => {
+    const t = await buildTenant(atrium.services);
+    await expect(atrium.database.asSuperuser(`UPDATE audit_log SET action = 'x' WHERE tenant_id = $1`, [t.id])).rejects.toThrow(/append-only/);
+    await expect(atrium.database.asSuperuser(`DELETE FROM audit_log WHERE tenant_id = $1`, [t.id])).rejects.toThrow(/append-only/);
+  });
+
+  it('an audit row rolls back with the change it records', async () => {
+    const t = await buildTenant(atrium.services);
+    await expect(
+      atrium.services.db.withTenant(t.id, async (tx) => {
+        await recordAudit(tx, t.id, { action: 'config.published', actor: systemActor('test'), resource: { type: 'x' } });
+        throw new Error('change failed');
+      }),
+    ).rejects.toThrow('change failed');
+    expect((await verifyAuditChain(atrium.services.db, t.id)).checked).toBe(1);
+  });
+});

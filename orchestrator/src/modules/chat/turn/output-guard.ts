@@ -1,0 +1,127 @@
+import { NO_ANSWER_MARKER } from './prompt';
+import type { RedactionSpan, SafetyFlag, SafetyGate } from './ports';
+
+/**
+ * Applies output safety to a model answer as it streams, without ever taking back text already sent:
+ *
+ * - Text is released only up to a word boundary, and a token that could be part of a structured
+ *   identifier (digits, "@", "+") is held until it is HOLDBACK characters behind the end, so an email,
+ *   card number or IBAN arriving in pieces is complete before it is scanned and redacted.
+ * - A redaction span that reaches past the release point pulls the point back to its start.
+ * - A leading NO_ANSWER marker is stripped and remembered.
+ * - When the policy blocks the answer, nothing more is released and a notice ends it.
+ *
+ * Names and addresses (no digits) can still be split across releases; structured types, which the
+ * default output policy redacts, cannot.
+ */
+const HOLDBACK = 48;
+/** Re-scan once this much new text has arrived (or at the end): scanning every token would be quadratic. */
+const SCAN_EVERY = 24;
+/** Context kept before the release point when scanning, so a span straddling it is still recognised. */
+const SCAN_CONTEXT = 64;
+const SUSPICIOUS = /[\p{N}@+]/u;
+
+export const WITHHELD_NOTICE = '[The rest of this answer was withheld by the safety policy.]';
+
+export class OutputGuard {
+  private raw = '';
+  private released = 0;
+  private scannedAt = -SCAN_EVERY;
+  private spans: RedactionSpan[] = [];
+  private markerChecked: boolean;
+  private output = '';
+  private readonly seenFlags = new Set<string>();
+  readonly flags: SafetyFlag[] = [];
+  noAnswer = false;
+  blocked = false;
+
+  constructor(
+    private readonly gate: SafetyGate | null,
+    options: { stripMarker: boolean },
+  ) {
+    this.markerChecked = !options.stripMarker;
+  }
+
+  /** The full answer as released so far (redacted). */
+  get text(): string {
+    return this.output;
+  }
+
+  /** Adds model text; returns the part that may be shown now (possibly empty). */
+  push(delta: string): string {
+    if (this.blocked) return '';
+    this.raw += delta;
+    if (!this.markerChecked && !this.checkMarker(false)) return '';
+    return this.release(false);
+  }
+
+  /** End of the answer: releases everything left, scanned. */
+  finish(): string {
+    if (this.blocked) return '';
+    if (!this.markerChecked) this.checkMarker(true);
+    return this.release(true);
+  }
+
+  /** Returns false while the start could still turn out to be the marker. */
+  private checkMarker(final: boolean): boolean {
+    const start = this.raw.trimStart();
+    if (!final && start.length < NO_ANSWER_MARKER.length && NO_ANSWER_MARKER.startsWith(start)) return false;
+    this.markerChecked = true;
+    if (start.startsWith(NO_ANSWER_MARKER)) {
+      this.noAnswer = true;
+      this.raw = start.slice(NO_ANSWER_MARKER.length).trimStart();
+    }
+    return true;
+  }
+
+  private release(final: boolean): string {
+    if ((final && this.scannedAt !== this.raw.length) || this.raw.length - this.scannedAt >= SCAN_EVERY) this.scan();
+    if (this.blocked) return this.withheld();
+    let end = final ? this.raw.length : this.safeEnd();
+    for (const span of this.spans) if (span.start < end && span.end > end) end = span.start;
+    if (end <= this.released) return '';
+    const slice = this.raw.slice(this.released, end);
+    const local = this.spans
+      .filter((span) => span.start >= this.released && span.end <= end)
+      .map((span) => ({ ...span, start: span.start - this.released, end: span.end - this.released }));
+    const shown = this.gate && local.length ? this.gate.redact(slice, local) : slice;
+    this.released = end;
+    this.output += shown;
+    return shown;
+  }
+
+  /** Last word boundary, pulled back before any suspicious token in the held-back tail. */
+  private safeEnd(): number {
+    let end = this.raw.search(/\s\S*$/u);
+    if (end < 0) return this.released;
+    end += 1;
+    const tailStart = Math.max(this.released, this.raw.length - HOLDBACK);
+    const tokens = this.raw.slice(tailStart, end).matchAll(/\S+/gu);
+    for (const token of tokens) {
+      if (SUSPICIOUS.test(token[0])) return Math.max(this.released, tailStart + (token.index ?? 0));
+    }
+    return end;
+  }
+
+  private scan(): void {
+    this.scannedAt = this.raw.length;
+    if (!this.gate) return;
+    const from = Math.max(0, this.released - SCAN_CONTEXT);
+    const result = this.gate.scan(this.raw.slice(from), 'output');
+    this.spans = result.spans.map((span) => ({ ...span, start: span.start + from, end: span.end + from }));
+    for (const flag of result.flags) {
+      const key = `${flag.kind}:${flag.action}:${flag.label ?? ''}`;
+      if (!this.seenFlags.has(key)) {
+        this.seenFlags.add(key);
+        this.flags.push(flag);
+      }
+    }
+    if (result.blocked) this.blocked = true;
+  }
+
+  private withheld(): string {
+    const notice = `${this.output && !/\s$/.test(this.output) ? ' ' : ''}${WITHHELD_NOTICE}`;
+    this.output += notice;
+    return notice;
+  }
+}

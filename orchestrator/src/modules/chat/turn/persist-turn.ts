@@ -1,0 +1,193 @@
+import { AppError, notFound } from '../../../platform/errors';
+import type { Tx } from '../../../platform/db';
+import type { TenantContext } from '../../../platform/http/context';
+import { actorOf, recordAudit } from '../../audit';
+import { emitWebhookEvent } from '../../webhooks';
+import {
+  assertVisible,
+  createConversationIn,
+  escalateIn,
+  findConversation,
+  insertMessage,
+  recentMessages,
+  type ConversationRow,
+  type EscalationReason,
+  type MessageRow,
+} from '../../conversations';
+import { detectMemoryRequest, recallMemories, rememberIn } from '../../memory';
+import type { TenantConfig } from '../../tenants';
+import type { GateResult, SafetyGate } from './ports';
+import type { Citation, TurnInput } from './types';
+
+/** Stored turns given to the model as history: enough for follow-up questions, bounded for cost. */
+const HISTORY_MESSAGES = 12;
+
+export interface OpenedTurn {
+  config: TenantConfig;
+  conversation: ConversationRow;
+  userMessage: MessageRow;
+  history: { role: 'user' | 'assistant'; content: string }[];
+  gate: SafetyGate | null;
+  input: GateResult | null;
+  memories: string[];
+  memoryAllowedNow: boolean;
+  /** An explicit "remember that …": the fact, and whether it was stored (false: consent missing). */
+  memoryRequest: { fact: string; stored: boolean } | null;
+}
+
+/**
+ * First transaction of a turn: the conversation (found or opened), the user's message with its
+ * safety flags, history, and memory (explicit request and recall). The user's message is committed
+ * before any model call, so it is never lost when a model fails.
+ */
+export async function openTurn(
+  input: TurnInput,
+  question: string,
+  ownerRef: string,
+  screened: { config: TenantConfig; gate: SafetyGate | null; scanned: GateResult | null },
+): Promise<OpenedTurn> {
+  const { ctx } = input;
+  const { config, gate, scanned } = screened;
+  return ctx.services.db.withTenant(ctx.tenant.id, async (tx) => {
+    const conversation = await conversationFor(tx, input);
+    const history = input.conversationId
+      ? (await recentMessages(tx, ctx.tenant.id, conversation.id, HISTORY_MESSAGES))
+          .filter((m): m is MessageRow & { role: 'user' | 'assistant' } => m.role === 'user' || m.role === 'assistant')
+          // Stored user messages are the originals: the model sees them through today's input policy too.
+          .map((m) => ({ role: m.role, content: m.role === 'user' && gate ? gate.scan(m.content, 'input').redacted : m.content }))
+      : input.messages
+          .slice(0, -1)
+          .filter((m): m is { role: 'user' | 'assistant'; content: string } => m.role !== 'system')
+          .slice(-HISTORY_MESSAGES)
+          .map((m) => ({ role: m.role, content: m.role === 'user' && gate ? gate.scan(m.content, 'input').redacted : m.content }));
+    const userMessage = await insertMessage(tx, ctx.tenant.id, {
+      conversationId: conversation.id,
+      role: 'user',
+      content: question,
+      safetyFlags: scanned?.flags ?? [],
+      externalId: input.externalMessageId ?? null,
+    });
+    const fact = scanned?.blocked ? null : detectMemoryRequest(question);
+    const stored = fact
+      ? await rememberIn(tx, ctx, { ownerRef, content: fact, source: 'explicit', conversationId: conversation.id, settings: config.memory })
+      : null;
+    const recalled = await recallMemories(tx, ctx.tenant.id, ownerRef, config.memory);
+    return {
+      config,
+      conversation,
+      userMessage,
+      history,
+      gate,
+      input: scanned,
+      // Memories were given with consent, but reach the model under the same input policy as messages.
+      memories: gate ? recalled.memories.map((memory) => gate.scan(memory, 'input').redacted) : recalled.memories,
+      memoryAllowedNow: recalled.allowed,
+      memoryRequest: fact ? { fact, stored: stored !== null } : null,
+    };
+  });
+}
+
+async function conversationFor(tx: Tx, input: TurnInput): Promise<ConversationRow> {
+  const { ctx } = input;
+  if (!input.conversationId) {
+    return createConversationIn(tx, ctx, { channel: input.channel, title: input.title ?? null, endUser: input.endUser });
+  }
+  const found = await findConversation(tx, ctx.tenant.id, input.conversationId, { forUpdate: true });
+  if (!found) throw notFound('Conversation');
+  const conversation = assertVisible(ctx, found, input.endUser);
+  if (conversation.status === 'closed') throw new AppError('CONFLICT', 'This conversation is closed; start a new one');
+  return conversation;
+}
+
+export interface FinishedTurnInput {
+  ctx: TenantContext;
+  conversation: ConversationRow;
+  userMessageId: string;
+  text: string;
+  citations: Citation[];
+  model: string | null;
+  provider: string | null;
+  usage: { inputTokens: number; outputTokens: number };
+  costUsd: number;
+  latencyMs: number;
+  safetyFlags: unknown[];
+  toolCalls: unknown[];
+  escalate: EscalationReason | null;
+  answeredBy: string;
+  finishReason: string;
+}
+
+/**
+ * Second transaction: the assistant's message, the tenant's usage rollup, the audit row of the turn
+ * (ids, model, tokens, cost and safety decisions; never content), and the escalation if any.
+ */
+export async function finishTurn(turn: FinishedTurnInput): Promise<{ messageId: string; escalated: boolean }> {
+  const { ctx } = turn;
+  return ctx.services.db.withTenant(ctx.tenant.id, async (tx) => {
+    const message = await insertMessage(tx, ctx.tenant.id, {
+      conversationId: turn.conversation.id,
+      role: 'assistant',
+      content: turn.text,
+      citations: turn.citations,
+      toolCalls: turn.toolCalls,
+      model: turn.model,
+      promptTokens: turn.usage.inputTokens,
+      completionTokens: turn.usage.outputTokens,
+      costUsd: turn.costUsd,
+      latencyMs: Math.round(turn.latencyMs),
+      safetyFlags: turn.safetyFlags,
+    });
+    if (turn.model && turn.provider) {
+      await tx.query(
+        `INSERT INTO model_usage_daily (tenant_id, day, provider, model, requests, input_tokens, output_tokens, cost_usd)
+         VALUES ($1, current_date, $2, $3, 1, $4, $5, $6)
+         ON CONFLICT (tenant_id, day, provider, model) DO UPDATE SET
+           requests = model_usage_daily.requests + 1,
+           input_tokens = model_usage_daily.input_tokens + EXCLUDED.input_tokens,
+           output_tokens = model_usage_daily.output_tokens + EXCLUDED.output_tokens,
+           cost_usd = model_usage_daily.cost_usd + EXCLUDED.cost_usd`,
+        [ctx.tenant.id, turn.provider, turn.model.slice(turn.provider.length + 1), turn.usage.inputTokens, turn.usage.outputTokens, turn.costUsd],
+      );
+    }
+    const flagged = turn.safetyFlags.length > 0;
+    await recordAudit(tx, ctx.tenant.id, {
+      action: 'chat.turn',
+      actor: actorOf(ctx.principal),
+      resource: { type: 'conversation', id: turn.conversation.id },
+      data: {
+        user_message_id: turn.userMessageId,
+        message_id: message.id,
+        answered_by: turn.answeredBy,
+        finish_reason: turn.finishReason,
+        model: turn.model,
+        input_tokens: turn.usage.inputTokens,
+        output_tokens: turn.usage.outputTokens,
+        cost_usd: turn.costUsd,
+        citations: turn.citations.map((c) => c.chunk_id),
+        safety: turn.safetyFlags,
+      },
+      requestId: ctx.requestId,
+    });
+    if (flagged) {
+      await recordAudit(tx, ctx.tenant.id, {
+        action: turn.finishReason === 'blocked' ? 'safety.blocked' : 'safety.flagged',
+        actor: actorOf(ctx.principal),
+        resource: { type: 'message', id: turn.userMessageId },
+        data: { conversation_id: turn.conversation.id, flags: turn.safetyFlags },
+        requestId: ctx.requestId,
+      });
+      await emitWebhookEvent(tx, ctx.tenant.id, 'safety.alert', {
+        conversation_id: turn.conversation.id,
+        message_id: turn.userMessageId,
+        blocked: turn.finishReason === 'blocked',
+        flags: turn.safetyFlags,
+      });
+    }
+    let escalated = turn.conversation.status === 'escalated';
+    if (turn.escalate) {
+      const current = await findConversation(tx, ctx.tenant.id, turn.conversation.id, { forUpdate: true });
+      if (current) escalated = (await escalateIn(tx, ctx, current, { reason: turn.escalate })).status === 'escalated';
+    }
+    return { messageId: message.id, escalated };
+  });
+}

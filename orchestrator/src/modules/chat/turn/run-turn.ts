@@ -1,0 +1,307 @@
+import { createHash } from 'node:crypto';
+import { LlmError } from '@atrium/connectors/llm';
+import { AppError } from '../../../platform/errors';
+import { ownerRefOf, type EscalationReason } from '../../conversations';
+import { detectMemoryRequest } from '../../memory';
+import { getTenantConfig, type TenantConfig } from '../../tenants';
+import { answerExtractively } from './extractive-answerer';
+import { generate, type Generation } from './generate';
+import { retrieverFor, safetyGateFor } from './integrations';
+import { combineToolProviders, memoryToolProvider } from './memory-tool';
+import { planModels } from './model-routing';
+import { OutputGuard } from './output-guard';
+import { openTurn, finishTurn, type OpenedTurn } from './persist-turn';
+import { toolProviderOf, type SafetyFlag, type ToolProvider } from './ports';
+import { buildGroundingPrompt, extractCitations, type PromptSource } from './prompt';
+import { replies } from './replies';
+import { scanRetrievedCached } from './scan-cache';
+import type { AnsweredBy, TurnEvent, TurnInput, TurnResult } from './types';
+
+interface Reply {
+  text: string;
+  answeredBy: AnsweredBy;
+  finishReason: TurnResult['finishReason'];
+  noAnswer: boolean;
+  escalate: EscalationReason | null;
+  generation?: Generation;
+  /** Whether the text was already streamed as deltas. */
+  streamed: boolean;
+}
+
+/**
+ * The turn every channel shares: safety in → memory → retrieval → model (or the offline answerer)
+ * → safety out → persist → audit. Yields events as they happen; the last one is `done`. Provider
+ * failures end in a graceful reply and, per tenant policy, an escalation: never an exception.
+ */
+export async function* turnEvents(input: TurnInput, stream: boolean): AsyncGenerator<TurnEvent> {
+  const started = performance.now();
+  const { ctx } = input;
+  const question = input.messages.at(-1);
+  if (!question || question.role !== 'user' || !question.content.trim()) {
+    throw new AppError('VALIDATION', 'messages: the last message must be a non-empty user message');
+  }
+  const ownerRef = ownerRefOf(ctx.principal, input.endUser);
+  // Config and the input scan come first (pure CPU after one read), so retrieval can run while the
+  // first transaction stores the message: the two are independent and retrieval is the slower.
+  const { config } = await getTenantConfig(ctx.services.db, ctx.tenant.id);
+  const gate = safetyGateFor(config);
+  const scanned = gate.scan(question.content, 'input');
+  const needsSources = !scanned.blocked && !scanned.escalate && !detectMemoryRequest(question.content);
+  const retrieval = needsSources ? retrieve(input, config, scanned.redacted) : Promise.resolve([]);
+  const opened = await openTurn(input, question.content, ownerRef, { config, gate, scanned });
+  yield { type: 'conversation', conversationId: opened.conversation.id, userMessageId: opened.userMessage.id };
+  const flags: SafetyFlag[] = [...(opened.input?.flags ?? [])];
+  for (const flag of flags) yield { type: 'safety', flag };
+
+  if (opened.conversation.owner === 'human') {
+    yield { type: 'done', result: silentResult(opened, started, flags) };
+    return;
+  }
+
+  const sources: PromptSource[] = [];
+  let reply: Reply;
+  const canned = cannedReply(opened);
+  if (canned) {
+    reply = canned;
+  } else {
+    const policyKey = JSON.stringify(opened.config.safety);
+    for (const source of await retrieval) {
+      const scan = opened.gate ? scanRetrievedCached(opened.gate, policyKey, source.text) : undefined;
+      for (const flag of scan?.flags ?? []) {
+        const tagged = { ...flag, chunkId: source.chunkId };
+        flags.push(tagged);
+        yield { type: 'safety', flag: tagged };
+      }
+      if (scan?.blocked) continue; // policy "drop": the chunk never reaches the prompt
+      sources.push({ ...source, text: scan?.redacted ?? source.text, suspicious: scan?.flags.some((f) => f.kind === 'injection') ?? false });
+    }
+    reply = yield* answer(input, opened, sources, stream, ownerRef, flags);
+  }
+
+  if (stream && !reply.streamed && reply.text) yield { type: 'delta', text: reply.text };
+  const citations = extractCitations(reply.text, sources);
+  for (const citation of citations) yield { type: 'citation', citation };
+  const usage = reply.generation?.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+  const costUsd = reply.generation?.costUsd ?? 0;
+  const model = reply.generation?.model || (reply.answeredBy === 'extractive' ? 'atrium:extractive' : null);
+  const latencyMs = performance.now() - started;
+  const persisted = await finishTurn({
+    ctx,
+    conversation: opened.conversation,
+    userMessageId: opened.userMessage.id,
+    text: reply.text,
+    citations,
+    model,
+    provider: model ? model.slice(0, model.indexOf(':')) : null,
+    usage,
+    costUsd,
+    latencyMs,
+    safetyFlags: flags,
+    toolCalls: reply.generation?.toolCalls ?? [],
+    escalate: reply.escalate,
+    answeredBy: reply.answeredBy,
+    finishReason: reply.finishReason,
+  });
+  yield {
+    type: 'done',
+    result: {
+      conversationId: opened.conversation.id,
+      userMessageId: opened.userMessage.id,
+      messageId: persisted.messageId,
+      text: reply.text,
+      citations,
+      finishReason: reply.finishReason,
+      model,
+      usage,
+      costUsd,
+      answeredBy: reply.answeredBy,
+      escalated: persisted.escalated,
+      noAnswer: reply.noAnswer,
+      safety: flags,
+      latencyMs,
+      modelMs: reply.generation?.modelMs ?? 0,
+    },
+  };
+}
+
+/** Replies that need no retrieval or model: a blocked input, a topic for humans, a memory request. */
+function cannedReply(opened: OpenedTurn): Reply | null {
+  const base = { noAnswer: false, streamed: false, answeredBy: 'safety' as const };
+  if (opened.input?.blocked) return { ...base, text: opened.input.refusal ?? replies.refused, finishReason: 'blocked', escalate: null };
+  if (opened.input?.escalate) {
+    const humanAsked = opened.input.flags.some((flag) => flag.kind === 'human_request');
+    return { ...base, text: replies.handoff, finishReason: 'escalated', escalate: humanAsked ? 'human_request' : 'topic' };
+  }
+  if (opened.memoryRequest) {
+    const text = opened.memoryRequest.stored ? replies.remembered : opened.config.memory.enabled ? replies.memoryNeedsConsent : replies.memoryOff;
+    return { ...base, answeredBy: 'memory', text, finishReason: 'stop', escalate: null };
+  }
+  return null;
+}
+
+async function retrieve(input: TurnInput, config: TenantConfig, query: string) {
+  const { retrieval } = config;
+  try {
+    return await retrieverFor(input.ctx.services).retrieve(input.ctx, { query, topK: retrieval.top_k, minScore: retrieval.min_score });
+  } catch (error) {
+    // Retrieval trouble degrades the answer ("not in the knowledge base"), it does not fail the turn.
+    input.ctx.log.warn({ err: error }, 'retrieval failed; answering without sources');
+    return [];
+  }
+}
+
+async function* answer(
+  input: TurnInput,
+  opened: OpenedTurn,
+  sources: PromptSource[],
+  stream: boolean,
+  ownerRef: string,
+  flags: SafetyFlag[],
+): AsyncGenerator<TurnEvent, Reply> {
+  const { config } = opened;
+  const plan = planModels(input.ctx.services.config, config.models, input.ctx.log);
+  const escalation = config.escalation;
+  if (!plan.router) return extractive(input, opened, sources);
+  const tools = toolsFor(input, opened, ownerRef);
+  const definitions = tools ? await tools.list({ ctx: input.ctx, conversationId: opened.conversation.id, endUser: input.endUser }) : [];
+  const guard = new OutputGuard(opened.gate, { stripMarker: true });
+  try {
+    const generation = yield* generate({
+      router: plan.router,
+      messages: buildGroundingPrompt({
+        assistant: config.assistant,
+        sources,
+        memories: opened.memories,
+        history: opened.history,
+        question: opened.input?.redacted ?? input.messages.at(-1)!.content,
+        integratorInstructions: input.messages.filter((m) => m.role === 'system').map((m) => m.content),
+        memoryToolAvailable: definitions.some((tool) => tool.name === 'save_memory'),
+      }),
+      temperature: plan.temperature,
+      maxTokens: plan.maxTokens,
+      stream,
+      guard,
+      gate: opened.gate,
+      tools:
+        tools && definitions.length
+          ? {
+              provider: tools,
+              definitions,
+              turn: { ctx: input.ctx, conversationId: opened.conversation.id, endUser: input.endUser },
+              maxCalls: config.tools.max_calls_per_turn,
+            }
+          : undefined,
+      signal: input.signal,
+      // Providers get a stable pseudonym for abuse monitoring, never the subject or end-user id itself.
+      user: createHash('sha256').update(`${input.ctx.tenant.id}:${ownerRef}`).digest('hex').slice(0, 32),
+    });
+    flags.push(...guard.flags);
+    const blocked = guard.blocked && !stream;
+    return {
+      text: blocked ? replies.outputWithheld : guard.text.trim() || replies.empty,
+      answeredBy: 'model',
+      finishReason: guard.blocked ? 'content_filter' : generation.finishReason === 'other' ? 'stop' : generation.finishReason,
+      noAnswer: guard.noAnswer,
+      escalate: guard.noAnswer && escalation.on_no_answer ? 'no_answer' : null,
+      generation,
+      streamed: stream,
+    };
+  } catch (error) {
+    if (!(error instanceof LlmError)) throw error;
+    flags.push(...guard.flags);
+    return yield* modelFailed(input, opened, sources, guard, plan.offlineFallback, error, stream);
+  }
+}
+
+async function* modelFailed(
+  input: TurnInput,
+  opened: OpenedTurn,
+  sources: PromptSource[],
+  guard: OutputGuard,
+  offlineFallback: boolean,
+  error: LlmError,
+  stream: boolean,
+): AsyncGenerator<TurnEvent, Reply> {
+  const aborted = error.code === 'REQUEST_ABORTED';
+  if (!aborted) input.ctx.log.warn({ code: error.code, attempts: error.details?.attempts }, 'every model failed; answering without one');
+  const shown = guard.text;
+  if (shown) {
+    // Part of the answer already reached the user: finish it honestly instead of starting over.
+    const tail = aborted ? '' : `\n\n${replies.interrupted}`;
+    if (stream && tail) yield { type: 'delta', text: tail };
+    return {
+      text: shown + tail,
+      answeredBy: 'model',
+      finishReason: 'interrupted',
+      noAnswer: false,
+      escalate: aborted ? null : 'model_failure',
+      streamed: true,
+    };
+  }
+  if (offlineFallback && !aborted) return extractive(input, opened, sources);
+  const escalate = !aborted && opened.config.escalation.on_failure;
+  return {
+    text: escalate ? replies.modelsDownEscalated : replies.modelsDown,
+    answeredBy: 'fallback',
+    finishReason: aborted ? 'interrupted' : 'stop',
+    noAnswer: false,
+    escalate: escalate ? 'model_failure' : null,
+    streamed: false,
+  };
+}
+
+function extractive(input: TurnInput, opened: OpenedTurn, sources: PromptSource[]): Reply {
+  const found = answerExtractively(input.messages.at(-1)!.content, sources);
+  const escalate = found.noAnswer && opened.config.escalation.on_no_answer;
+  return {
+    text: escalate ? `${found.text} ${replies.handoffAfterNoAnswer}` : found.text,
+    answeredBy: 'extractive',
+    finishReason: 'stop',
+    noAnswer: found.noAnswer,
+    escalate: escalate ? 'no_answer' : null,
+    streamed: false,
+  };
+}
+
+function toolsFor(input: TurnInput, opened: OpenedTurn, ownerRef: string): ToolProvider | null {
+  const providers: ToolProvider[] = [];
+  if (opened.memoryAllowedNow) providers.push(memoryToolProvider(ownerRef, opened.config.memory));
+  const registered = input.toolProvider ?? toolProviderOf(input.ctx.services);
+  if (registered && opened.config.tools.enabled) providers.push(registered);
+  return providers.length ? combineToolProviders(providers) : null;
+}
+
+function silentResult(opened: OpenedTurn, started: number, flags: SafetyFlag[]): TurnResult {
+  return {
+    conversationId: opened.conversation.id,
+    userMessageId: opened.userMessage.id,
+    messageId: null,
+    text: '',
+    citations: [],
+    finishReason: 'escalated',
+    model: null,
+    usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+    costUsd: 0,
+    answeredBy: 'human',
+    escalated: true,
+    noAnswer: false,
+    safety: flags,
+    latencyMs: performance.now() - started,
+    modelMs: 0,
+  };
+}
+
+/**
+ * The engine as a function for every channel. Plain: resolves to the finished turn. Streaming: an async
+ * iterable of events ending with `done`; keep iterating after the client leaves (the signal aborts the
+ * model) so the turn is still persisted.
+ */
+export function runTurn(input: TurnInput & { stream: true }): AsyncGenerator<TurnEvent>;
+export function runTurn(input: TurnInput & { stream?: false }): Promise<TurnResult>;
+export function runTurn(input: TurnInput & { stream?: boolean }): AsyncGenerator<TurnEvent> | Promise<TurnResult> {
+  if (input.stream) return turnEvents(input, true);
+  return (async () => {
+    for await (const event of turnEvents(input, false)) if (event.type === 'done') return event.result;
+    throw new Error('turn ended without a result');
+  })();
+}

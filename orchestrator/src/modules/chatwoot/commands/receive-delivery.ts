@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { eventAccountId, headerValue, parseChatwootEvent, verifyChatwootSignature, type HeaderBag } from '@atrium/connectors/chatwoot';
+import { AppError } from '../../../platform/errors';
+import type { Services } from '../../../platform/services';
+import { integrationTenant, loadIntegration, type ChatwootIntegration } from '../integration-store';
+import { processDeliveryJob } from '../jobs/process-delivery.job';
+
+/**
+ * Inbound webhook (convention 8): verify → record → dedupe → enqueue → acknowledge. Nothing slow happens here:
+ * Chatwoot waits at most WEBHOOK_TIMEOUT (5 s) and treats a failure on a message event as a reason to take the
+ * conversation away from the bot (README §1.8). The delivery row is the durable record: if the enqueue after
+ * commit is lost (crash), the sweeper job re-enqueues deliveries left in `received`.
+ */
+export interface DeliveryInput {
+  integrationId: string;
+  rawBody: Buffer | undefined;
+  headers: HeaderBag;
+  body: unknown;
+}
+
+export interface DeliveryAck {
+  status: 'accepted' | 'duplicate' | 'ignored';
+  delivery_id: string;
+}
+
+const MAX_DELIVERY_ID = 200;
+
+function verify(services: Services, integration: ChatwootIntegration, input: DeliveryInput & { rawBody: Buffer }): void {
+  const signed = headerValue(input.headers, 'x-chatwoot-signature') !== undefined;
+  if (!signed && integration.config.allow_unsigned) return; // explicitly allowed legacy server (< 4.13)
+  const secrets = [integration.secrets.bot_secret, integration.secrets.webhook_secret].filter((s): s is string => !!s);
+  if (!secrets.length) throw new AppError('INVALID_SIGNATURE', 'This integration has no signing secret and does not allow unsigned deliveries');
+  const verdict = verifyChatwootSignature({
+    rawBody: input.rawBody,
+    headers: input.headers,
+    secret: secrets,
+    toleranceSeconds: services.config.CHATWOOT_SIGNATURE_TOLERANCE_SECONDS,
+  });
+  if (!verdict.ok) throw new AppError('INVALID_SIGNATURE', `The Chatwoot signature was rejected (${verdict.reason})`, { details: { reason: verdict.reason } });
+}
+
+export async function receiveDelivery(services: Services, input: DeliveryInput): Promise<DeliveryAck> {
+  const tenantId = await integrationTenant(services, input.integrationId);
+  if (!tenantId) throw new AppError('NOT_FOUND', 'Chatwoot integration was not found');
+  const integration = await loadIntegration(services, tenantId, input.integrationId);
+  if (!input.rawBody) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Chatwoot deliveries must be application/json');
+  verify(services, integration, { ...input, rawBody: input.rawBody });
+  if (integration.status !== 'active') throw new AppError('CONFLICT', 'This Chatwoot integration is disabled');
+
+  const header = headerValue(input.headers, 'x-chatwoot-delivery')?.trim();
+  // Chatwoot < 4.13 sends no delivery id: the body (which carries its own timestamps) stands in for one.
+  const deliveryId = header && header.length <= MAX_DELIVERY_ID ? header : `sha256:${createHash('sha256').update(input.rawBody).digest('hex')}`;
+  const parsed = parseChatwootEvent(input.body);
+  if ('invalid' in parsed) throw new AppError('VALIDATION', `The ${parsed.name} delivery does not match Chatwoot's payload: ${parsed.issues.join('; ')}`);
+  const eventName = parsed.known ? parsed.event.event : parsed.name || 'unknown';
+  // A signed event for another Chatwoot account (a bot attached to foreign inboxes) is recorded but never acted on.
+  const relevant = parsed.known && eventAccountId(parsed.event) === integration.config.account_id;
+
+  const rowId = await services.db.withTenant(tenantId, async (tx) => {
+    const r = await tx.query<{ id: string }>(
+      `INSERT INTO webhook_deliveries (tenant_id, source, delivery_id, integration_id, event, payload, status)
+       VALUES ($1, 'chatwoot', $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, source, delivery_id) DO NOTHING RETURNING id`,
+      [tenantId, deliveryId, integration.id, eventName, input.rawBody!.toString('utf8'), relevant ? 'received' : 'ignored'],
+    );
+    return r.rows[0]?.id ?? null;
+  });
+  if (!rowId) return { status: 'duplicate', delivery_id: deliveryId };
+  if (!relevant) return { status: 'ignored', delivery_id: deliveryId };
+  try {
+    await services.queue.enqueue(
+      processDeliveryJob,
+      { tenantId, integrationId: integration.id, deliveryRowId: rowId },
+      { idempotencyKey: `chatwoot-delivery:${rowId}` },
+    );
+  } catch (error) {
+    services.log.warn({ err: error, deliveryRowId: rowId }, 'chatwoot delivery recorded but not enqueued; the sweeper will pick it up');
+  }
+  return { status: 'accepted', delivery_id: deliveryId };
+}

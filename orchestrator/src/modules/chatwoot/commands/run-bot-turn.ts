@@ -1,0 +1,230 @@
+import { isChatwootError, replyIdempotencyKey, type ChatwootClient } from '@atrium/connectors/chatwoot';
+import type { Services } from '../../../platform/services';
+import { recordActivity } from '../../activity';
+import { acquireLease } from '../conversation-lease';
+import { botClient, loadIntegration, type ChatwootIntegration } from '../integration-store';
+import {
+  findMirror,
+  linkDeferred,
+  markHandled,
+  mirrorMessage,
+  persistDeferred,
+  recentHistory,
+  unansweredCustomerMessages,
+  updateMirror,
+  type MirrorRow,
+} from '../mirror-store';
+import { renderAnswer } from '../render-reply';
+import { turnEngineOf, type TurnOutcome } from '../turn-engine';
+import { handOff, postOnce } from './hand-off';
+
+/**
+ * One bot turn for a Chatwoot conversation: under the conversation's lease, answer every customer message the
+ * bot has not answered yet (a burst gets one answer), then look again — messages that arrived meanwhile get
+ * the next answer, so nothing is lost and replies stay in order. Before answering, Chatwoot itself is asked
+ * whether the conversation is still the bot's (events may lag). Each answer is keyed by the newest customer
+ * message it covers (`chatwoot_replies`), which makes a repeated turn — a retry, a restarted worker — reuse the
+ * same idempotency key instead of posting again.
+ */
+export type TurnResult = 'done' | 'busy';
+const MAX_ROUNDS = 5;
+
+interface Pending {
+  row: MirrorRow;
+  messages: Array<{ id: number; content: string }>;
+  history: Array<{ role: string; content: string }>;
+}
+
+async function loadPending(services: Services, integration: ChatwootIntegration, conversationId: number): Promise<Pending | null> {
+  return services.db.withTenant(integration.tenantId, async (tx) => {
+    const row = await findMirror(tx, integration.tenantId, integration.id, conversationId);
+    if (!row) return null;
+    const messages = await unansweredCustomerMessages(tx, integration.tenantId, integration.id, row);
+    if (!messages.length) return null;
+    return { row, messages, history: await recentHistory(tx, integration.tenantId, row.conversation_id) };
+  });
+}
+
+/** Marks messages as dealt with without a reply (answered before, or the humans have the conversation). */
+async function skip(services: Services, integration: ChatwootIntegration, row: MirrorRow, messageIds: number[], owner?: 'human'): Promise<void> {
+  const conversationId = Number(row.chatwoot_conversation_id);
+  await services.db.withTenant(integration.tenantId, async (tx) => {
+    await findMirror(tx, integration.tenantId, integration.id, conversationId, true);
+    if (owner) await updateMirror(tx, integration.tenantId, integration.id, conversationId, { owner });
+    await persistDeferred(tx, integration.tenantId, integration.id, row, messageIds);
+    await markHandled(tx, integration.tenantId, integration.id, messageIds);
+  });
+}
+
+/** Chatwoot's own view: still pending and not assigned to a person? (`meta.assignee` is set only for users.) */
+async function stillTheBots(client: ChatwootClient, conversationId: number): Promise<boolean> {
+  try {
+    const c = await client.getConversation(conversationId);
+    return c.status === 'pending' && !c.meta?.assignee;
+  } catch (error) {
+    if (isChatwootError(error) && error.code === 'UPSTREAM_NOT_FOUND') return false;
+    throw error;
+  }
+}
+
+/** Reserves the reply slot; returns whether an earlier attempt may already have posted it. */
+async function reserveReply(services: Services, integration: ChatwootIntegration, conversationId: number, inboundId: number, key: string) {
+  return services.db.withTenant(integration.tenantId, async (tx) => {
+    const r = await tx.query<{ status: string; attempts: number }>(
+      `INSERT INTO chatwoot_replies (tenant_id, integration_id, inbound_message_id, chatwoot_conversation_id, idempotency_key, attempts)
+       VALUES ($1, $2, $3, $4, $5, 1)
+       ON CONFLICT (tenant_id, integration_id, inbound_message_id) DO UPDATE SET attempts = chatwoot_replies.attempts + 1, updated_at = now()
+       RETURNING status, attempts`,
+      [integration.tenantId, integration.id, inboundId, conversationId, key],
+    );
+    return r.rows[0]!;
+  });
+}
+
+async function runEngine(services: Services, integration: ChatwootIntegration, pending: Pending): Promise<TurnOutcome> {
+  try {
+    return await turnEngineOf(services).runTurn({
+      tenantId: integration.tenantId,
+      conversationId: pending.row.conversation_id,
+      integrationId: integration.id,
+      externalMessageId: String(pending.messages.at(-1)!.id),
+      contactId: pending.row.contact_id === null ? null : Number(pending.row.contact_id),
+      customerMessages: pending.messages.map((m) => m.content),
+      history: pending.history,
+    });
+  } catch (error) {
+    services.log.error({ err: error, integration: integration.id }, 'chat pipeline failed; handing off');
+    return { kind: 'handoff', reason: 'pipeline_failure', detail: (error as Error).message.slice(0, 200), tried: ['answer with the chat pipeline'] };
+  }
+}
+
+async function deliverAnswer(
+  services: Services,
+  integration: ChatwootIntegration,
+  client: ChatwootClient,
+  pending: Pending,
+  outcome: Extract<TurnOutcome, { kind: 'answer' }>,
+  key: string,
+  mayExist: boolean,
+): Promise<void> {
+  const conversationId = Number(pending.row.chatwoot_conversation_id);
+  const inboundId = pending.messages.at(-1)!.id;
+  const { content, interactive } = renderAnswer(outcome.text, outcome.citations, outcome.quickReplies);
+  const posted = await postOnce(client, conversationId, { content, interactive, idempotencyKey: key }, mayExist);
+  await services.db.withTenant(integration.tenantId, async (tx) => {
+    await findMirror(tx, integration.tenantId, integration.id, conversationId, true); // lock order: mirror row first, as apply-event does
+    await tx.query(
+      `UPDATE chatwoot_replies SET status = 'posted', chatwoot_message_id = $4, updated_at = now() WHERE tenant_id = $1 AND integration_id = $2 AND inbound_message_id = $3`,
+      [integration.tenantId, integration.id, inboundId, posted.id],
+    );
+    const ids = pending.messages.map((m) => m.id);
+    if (outcome.persisted) await linkDeferred(tx, integration.tenantId, integration.id, ids, outcome.persisted.userMessageId);
+    else await persistDeferred(tx, integration.tenantId, integration.id, pending.row, ids);
+    await mirrorMessage(tx, integration.tenantId, integration.id, pending.row, {
+      id: posted.id,
+      author: 'bot',
+      content: outcome.text,
+      citations: outcome.citations,
+      messageId: outcome.persisted?.assistantMessageId ?? null,
+    });
+    await markHandled(tx, integration.tenantId, integration.id, ids);
+    await recordActivity(tx, services.bus, integration.tenantId, {
+      type: 'chatwoot.bot_replied',
+      actor: 'bot',
+      resourceType: 'conversation',
+      resourceId: pending.row.conversation_id,
+      summary: `The bot answered in Chatwoot conversation ${conversationId}`,
+      data: { citations: outcome.citations.length, quick_replies: outcome.quickReplies?.length ?? 0 },
+    });
+  });
+}
+
+/** conversations where this process showed "typing…", so the indicator is cleared only where it was set */
+const typingShown = new Set<number>();
+
+async function answerOnce(services: Services, integration: ChatwootIntegration, client: ChatwootClient, pending: Pending): Promise<void> {
+  const conversationId = Number(pending.row.chatwoot_conversation_id);
+  const inboundId = pending.messages.at(-1)!.id;
+  const key = replyIdempotencyKey({ integrationId: integration.id, conversationId, inboundMessageId: inboundId });
+  const reservation = await reserveReply(services, integration, conversationId, inboundId, key);
+  const ids = pending.messages.map((m) => m.id);
+  if (reservation.status === 'posted' || reservation.status === 'handed_off') return skip(services, integration, pending.row, ids);
+  void client.toggleTyping(conversationId, true).catch(() => undefined); // cosmetic: never delays or fails a turn
+  typingShown.add(conversationId);
+  const outcome = await runEngine(services, integration, pending);
+  const customerText = pending.messages.map((m) => m.content).join('\n');
+  if (outcome.kind === 'silent') return skip(services, integration, pending.row, ids);
+  const userMessageId = outcome.persisted?.userMessageId;
+  if (outcome.kind === 'answer') {
+    try {
+      await deliverAnswer(services, integration, client, pending, outcome, key, reservation.attempts > 1);
+      return;
+    } catch (error) {
+      if (isChatwootError(error) && error.retryable) throw error; // the job retries (same key, no duplicate)
+      services.log.warn({ err: error, conversationId }, 'bot reply undeliverable; handing off');
+      await handOff(services, integration, client, {
+        conversationId,
+        inboundMessageId: inboundId,
+        handledMessageIds: ids,
+        userMessageId,
+        handoff: {
+          reason: 'delivery_failure',
+          detail: (error as Error).message.slice(0, 200),
+          summary: customerText.slice(0, 1000),
+          tried: ['answered, but Chatwoot refused the reply'],
+          citations: outcome.citations,
+          suggested_replies: [outcome.text],
+        },
+      });
+    }
+  } else {
+    await handOff(services, integration, client, {
+      conversationId,
+      inboundMessageId: inboundId,
+      handledMessageIds: ids,
+      userMessageId,
+      customerMessage: outcome.customerMessage,
+      handoff: {
+        reason: outcome.reason,
+        detail: outcome.detail,
+        summary: (outcome.summary ?? customerText).slice(0, 1000),
+        tried: outcome.tried ?? [],
+        citations: outcome.citations ?? [],
+        suggested_replies: outcome.draft ? [outcome.draft] : [],
+      },
+    });
+  }
+  await services.db.withTenant(integration.tenantId, (tx) =>
+    tx.query(
+      `UPDATE chatwoot_replies SET status = 'handed_off', kind = 'handoff', updated_at = now() WHERE tenant_id = $1 AND integration_id = $2 AND inbound_message_id = $3`,
+      [integration.tenantId, integration.id, inboundId],
+    ),
+  );
+}
+
+export async function runBotTurn(services: Services, input: { tenantId: string; integrationId: string; conversationId: number }): Promise<TurnResult> {
+  const integration = await loadIntegration(services, input.tenantId, input.integrationId);
+  const lease = await acquireLease(services.db, input.tenantId, integration.id, input.conversationId);
+  if (!lease) return 'busy';
+  const client = botClient(services, integration);
+  try {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const pending = await loadPending(services, integration, input.conversationId);
+      if (!pending) return 'done';
+      const ids = pending.messages.map((m) => m.id);
+      if (pending.row.owner !== 'bot' || pending.row.status !== 'pending') {
+        await skip(services, integration, pending.row, ids);
+        return 'done';
+      }
+      if (!(await stillTheBots(client, input.conversationId))) {
+        await skip(services, integration, pending.row, ids, 'human');
+        return 'done';
+      }
+      await answerOnce(services, integration, client, pending);
+    }
+    return 'busy'; // more kept arriving: the job schedules another turn
+  } finally {
+    if (typingShown.delete(input.conversationId)) void client.toggleTyping(input.conversationId, false).catch(() => undefined);
+    await lease.release().catch(() => undefined);
+  }
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { defineJob } from '../../../platform/queue';
+import { runBotTurn } from '../commands/run-bot-turn';
+
+/**
+ * Runs the bot for one conversation. If another worker holds the conversation's lease, it is answering already
+ * and will pick up this message in its next round; the job still re-checks a moment later (bounded), so a
+ * message that arrived just as the holder finished is never left unanswered.
+ */
+const MAX_REQUEUES = 60;
+const REQUEUE_DELAY_MS = 500;
+
+export const botTurnJob = defineJob({
+  name: 'chatwoot.bot-turn',
+  payload: z.object({ tenantId: z.uuid(), integrationId: z.uuid(), conversationId: z.number().int().positive(), round: z.number().int().min(0).default(0) }),
+  attempts: 5,
+  backoffMs: 1000,
+  handler: async (p, { services }) => {
+    const result = await runBotTurn(services, p);
+    if (result === 'busy' && p.round < MAX_REQUEUES) {
+      await services.queue.enqueue(botTurnJob, { ...p, round: p.round + 1 }, { delayMs: REQUEUE_DELAY_MS });
+    }
+  },
+});

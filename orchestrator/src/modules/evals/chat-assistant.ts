@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { TenantContext } from '../../platform/http/context';
+import { runTurn } from '../chat';
+import type { AskAssistant } from './assistant-port';
+
+/**
+ * The production engine behind evals: one real chat turn (safety in → retrieval → model or extractive answerer →
+ * safety out → persist) on the `eval` channel, so runs are separable from customer traffic in usage reports.
+ * Tool executions are read back from tool_executions, the evidence of record, rather than from the stream.
+ */
+export const chatAssistant: AskAssistant = async (services, probe) => {
+  const requestId = `eval-${randomUUID()}`;
+  const ctx: TenantContext = { services, principal: probe.principal, tenant: probe.tenant, requestId, log: services.log.child({ requestId }) };
+  const result = await runTurn({ ctx, messages: probe.messages, channel: 'eval', title: 'Evaluation probe' });
+  const tools = await services.db.withTenant(probe.tenant.id, (tx) =>
+    tx.query<{ tool_name: string; status: string }>(
+      `SELECT tool_name, status FROM tool_executions WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY created_at`,
+      [probe.tenant.id, result.conversationId],
+    ),
+  );
+  return {
+    text: result.text,
+    citations: result.citations.map((c) => ({ document_id: c.document_id, title: c.title, url: c.url, snippet: c.snippet })),
+    blocked: result.finishReason === 'blocked' || result.finishReason === 'content_filter',
+    escalated: result.escalated,
+    noAnswer: result.noAnswer,
+    safety: result.safety.map((f) => ({ kind: f.kind, action: f.action, direction: f.direction, label: f.label })),
+    toolCalls: tools.rows.map((t) => ({
+      name: t.tool_name,
+      status: t.status === 'succeeded' ? 'ok' : t.status === 'pending_approval' ? 'pending_approval' : t.status === 'denied' ? 'denied' : 'error',
+    })),
+    model: result.model,
+    latencyMs: result.latencyMs,
+  };
+};

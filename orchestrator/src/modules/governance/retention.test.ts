@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
+import { buildTenant } from '../../../../test/factories';
+import type { TenantRef } from '../../platform/http/context';
+import { recordAudit, systemActor, verifyAuditChain } from '../audit';
+import { purgeExpiredData } from './commands/purge-expired-data';
+
+const DAY = 86_400_000;
+const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
+
+describe('retention', () => {
+  let atrium: TestAtrium;
+  beforeAll(async () => {
+    atrium = await createTestAtrium({ worker: false });
+  });
+  afterAll(async () => atrium.close());
+
+  async function auditAt(tenant: TenantRef, when: Date, label: string) {
+    vi.useFakeTimers({ toFake: ['Date'], now: when });
+    try {
+      await atrium.services.db.withTenant(tenant.id, (tx) =>
+        recordAudit(tx, tenant.id, { action: 'config.published', actor: systemActor('test'), resource: { type: 'marker', id: label } }),
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  async function conversationAt(tenant: TenantRef, when: Date, title: string) {
+    await atrium.services.db.withTenant(tenant.id, async (tx) => {
+      const c = await tx.query<{ id: string }>(
+        `INSERT INTO conversations (tenant_id, title, created_at, updated_at, last_message_at) VALUES ($1, $2, $3, $3, $3) RETURNING id`,
+        [tenant.id, title, when],
+      );
+      await tx.query(
+        `INSERT INTO messages (tenant_id, conversation_id, role, content, created_at) VALUES ($1, $2, 'user', 'hi', $3), ($1, $2, 'assistant', 'hello', $3)`,
+        [tenant.id, c.rows[0]!.id, when],
+      );
+      await tx.query(`INSERT INTO webhook_deliveries (tenant_id, source, delivery_id, payload, received_at) VALUES ($1, 'chatwoot', $2, '{}', $3)`, [
+        tenant.id,
+        title,
+        when,
+      ]);
+    });
+  }
+
+  async function setRetention(tenant: TenantRef, dataRetentionDays: number, auditLogRetentionDays: number) {
+    await atrium.services.db.withTenant(tenant.id, async (tx) => {
+      await tx.query('UPDATE tenant_config_versions SET active = false WHERE active');
+      await tx.query(
+        `INSERT INTO tenant_config_versions (tenant_id, version, config, active, created_by)
+         SELECT $1, coalesce(max(version), 0) + 1, $2, true, 'test' FROM tenant_config_versions`,
+        [tenant.id, JSON.stringify({ retention: { dataRetentionDays, auditLogRetentionDays } })],
+      );
+    });
+  }
+
+  it('purges exactly what is past its date, anchors the audit chain and audits the purge', async () => {
+    const tenant = await buildTenant(atrium.services);
+    await setRetention(tenant, 90, 60);
+    // tenant creation wrote seq 1 "now"; retention only ever removes a prefix, so build the old history in a fresh chain
+    const fresh = await buildTenant(atrium.services);
+    await setRetention(fresh, 90, 60);
+    await atrium.database.asSuperuser(`SET session_replication_role = replica; DELETE FROM audit_log WHERE tenant_id = '${fresh.id}'`);
+    await auditAt(fresh, daysAgo(120), 'old-1');
+    await auditAt(fresh, daysAgo(61), 'old-2');
+    await auditAt(fresh, daysAgo(59), 'young-1');
+    await auditAt(fresh, daysAgo(1), 'young-2');
+    await conversationAt(fresh, daysAgo(91), 'expired');
+    await conversationAt(fresh, daysAgo(89), 'kept');
+
+    const r = await purgeExpiredData(atrium.services, fresh.id);
+    expect(r.counts).toMatchObject({ conversations: 1, messages: 2, webhook_deliveries: 1, audit_rows: 2 });
+    const titles = await atrium.services.db.withTenant(fresh.id, (tx) => tx.query<{ title: string }>('SELECT title FROM conversations'));
+    expect(titles.rows.map((t) => t.title)).toEqual(['kept']);
+    const deliveries = await atrium.services.db.withTenant(fresh.id, (tx) => tx.query<{ delivery_id: string }>('SELECT delivery_id FROM webhook_deliveries'));
+    expect(deliveries.rows.map((d) => d.delivery_id)).toEqual(['kept']);
+    const audit = await atrium.services.db.withTenant(fresh.id, (tx) =>
+      tx.query<{ resource_id: string; action: string }>('SELECT resource_id, action FROM audit_log ORDER BY seq'),
+    );
+    expect(audit.rows.map((a) => a.resource_id ?? a.action)).toEqual(['young-1', 'young-2', fresh.id]);
+    expect(audit.rows[2]!.action).toBe('retention.purged');
+    expect(r.auditAnchor).toMatchObject({ seq: 2 });
+    const chain = await verifyAuditChain(atrium.services.db, fresh.id);
+    expect(chain).toMatchObject({ ok: true, checked: 3 });
+
+    // Nothing is due in the other tenant: nothing happens there, not even an audit row.
+    const untouched = await purgeExpiredData(atrium.services, tenant.id);
+    expect(Object.values(untouched.counts).every((n) => n === 0)).toBe(true);
+  });
+
+  it('a second run finds nothing more to purge', async () => {
+    const tenant = await buildTenant(atrium.services);
+    await setRetention(tenant, 30, 30);
+    await conversationAt(tenant, daysAgo(40), 'expired');
+    expect((await purgeExpiredData(atrium.services, tenant.id)).counts.conversations).toBe(1);
+    expect((await purgeExpiredData(atrium.services, tenant.id)).counts.conversations).toBe(0);
+  });
+
+  it('the application role cannot purge audit rows directly, nor another tenant through the purge function', async () => {
+    const a = await buildTenant(atrium.services);
+    const b = await buildTenant(atrium.services);
+    await expect(atrium.services.db.withTenant(a.id, (tx) => tx.query('DELETE FROM audit_log'))).rejects.toThrow(/permission denied/);
+    await expect(atrium.services.db.withTenant(a.id, (tx) => tx.query('SELECT * FROM atrium_purge_audit($1, $2)', [b.id, daysAgo(400)]))).rejects.toThrow(
+      /tenant scope mismatch/,
+    );
+    await expect(atrium.services.db.withTenant(a.id, (tx) => tx.query('SELECT * FROM atrium_purge_audit($1, $2)', [a.id, daysAgo(5)]))).rejects.toThrow(
+      /younger than 30 days/,
+    );
+  });
+});

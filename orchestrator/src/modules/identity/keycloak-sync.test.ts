@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
+import { demoPassword, keycloakAdmin, keycloakToken, type KeycloakAdmin } from '../../../../test/support/keycloak';
+import { fullSync, incrementalSync, keycloakClientFor } from './index';
+
+/**
+ * The directory sync against the real Keycloak (shared by test runs, so every user and tenant here is uniquely
+ * named and assertions look only at them): additions, removals, idempotence, and that a removal also stops the
+ * tokens issued before it.
+ */
+const keycloak = inject('keycloak');
+let atrium: TestAtrium;
+let admin: KeycloakAdmin;
+const run = randomBytes(3).toString('hex');
+const sync = (mode: 'full' | 'incremental') =>
+  (mode === 'full' ? fullSync : incrementalSync)(atrium.services, keycloakClientFor(atrium.services)!, keycloak.issuer);
+
+beforeAll(async () => {
+  atrium = await createTestAtrium({ worker: false, env: { OIDC_ISSUER_URL: keycloak.issuer, KEYCLOAK_ADMIN_CLIENT_SECRET: 'atrium-sync-dev-secret' } });
+  admin = await keycloakAdmin(keycloak);
+  await sync('full');
+});
+afterAll(() => atrium?.close());
+
+const membership = async (tenantSlug: string, username: string) => {
+  const tenant = (await atrium.services.db.query<{ id: string }>('SELECT id FROM tenants WHERE slug = $1', [tenantSlug])).rows[0];
+  if (!tenant) return undefined;
+  const r = await atrium.services.db.withTenant(tenant.id, (tx) =>
+    tx.query<{ roles: string[]; groups: string[]; revoked_at: Date | null }>(
+      'SELECT m.roles, m.groups, m.revoked_at FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.username = $1',
+      [username],
+    ),
+  );
+  return r.rows[0];
+};
+const auditActions = async (tenantSlug: string, subject: string) => {
+  const tenant = (await atrium.services.db.query<{ id: string }>('SELECT id FROM tenants WHERE slug = $1', [tenantSlug])).rows[0]!;
+  const r = await atrium.services.db.withTenant(tenant.id, (tx) =>
+    tx.query<{ action: string }>(`SELECT action FROM audit_log WHERE resource_id = $1 ORDER BY seq`, [subject]),
+  );
+  return r.rows.map((row) => row.action);
+};
+
+describe('Keycloak directory sync', () => {
+  it('mirrors a new tenant group and a new member with their roles, with audit and activity rows', async () => {
+    const slug = `t-${run}`;
+    await admin.createTenantGroup(slug, `Tenant ${run}`);
+    const subject = await admin.createUser({ username: `agent-${run}`, roles: ['agent'], tenants: [slug] });
+    const report = await sync('incremental'); // group events → a full walk
+    expect(report.tenantsCreated).toBeGreaterThanOrEqual(1);
+    const tenant = (await atrium.services.db.query<{ name: string; idp_group_id: string }>('SELECT name, idp_group_id FROM tenants WHERE slug = $1', [slug]))
+      .rows[0];
+    expect(tenant?.name).toBe(`Tenant ${run}`);
+    expect(await membership(slug, `agent-${run}`)).toMatchObject({ roles: ['agent'], groups: [`/tenants/${slug}`], revoked_at: null });
+    expect(await auditActions(slug, subject)).toEqual(['membership.granted']);
+    const tenantId = (await atrium.services.db.query<{ id: string }>('SELECT id FROM tenants WHERE slug = $1', [slug])).rows[0]!.id;
+    const activity = await atrium.services.db.withTenant(tenantId, (tx) =>
+      tx.query<{ type: string }>('SELECT type FROM activity WHERE resource_id = $1', [subject]),
+    );
+    expect(activity.rows.map((r) => r.type)).toEqual(['membership.granted']);
+  });
+
+  it('is idempotent: syncing again changes nothing and writes no audit rows', async () => {
+    const before = await auditActions(`t-${run}`, await admin.userIdByUsername(`agent-${run}`));
+    const report = await sync('full');
+    expect(report.granted + report.updated + report.revoked + report.tenantsCreated).toBe(0);
+    expect(await auditActions(`t-${run}`, await admin.userIdByUsername(`agent-${run}`))).toEqual(before);
+  });
+
+  it('applies a role change from admin events (incremental) as a membership update', async () => {
+    const subject = await admin.userIdByUsername(`agent-${run}`);
+    const approver = await admin.client.roles.findOneByName({ name: 'approver' });
+    await admin.client.users.addRealmRoleMappings({ id: subject, roles: [{ id: approver!.id!, name: 'approver' }] });
+    const report = await sync('incremental');
+    expect(report).toMatchObject({ mode: 'incremental', updated: 1 });
+    expect((await membership(`t-${run}`, `agent-${run}`))?.roles).toEqual(['agent', 'approver']);
+  });
+
+  it('revokes a member removed from the tenant group, and refuses their still-valid token for that tenant', async () => {
+    const username = `leaver-${run}`;
+    const subject = await admin.createUser({ username, roles: ['agent'], tenants: ['acme'] });
+    await sync('incremental');
+    const { access_token } = await keycloakToken(keycloak.issuer, username, demoPassword(username));
+    const call = () => atrium.http.get('/v1/tools').set('Authorization', `Bearer ${access_token}`).set('X-Tenant-ID', 'acme');
+    expect((await call()).status).toBe(200);
+
+    await admin.client.users.delFromGroup({ id: subject, groupId: await admin.groupIdByPath('/tenants/acme') });
+    await new Promise((r) => setTimeout(r, 1100)); // revocation must be later than the token's iat (seconds)
+    const report = await sync('incremental');
+    expect(report.revoked).toBe(1);
+    expect(await membership('acme', username)).toMatchObject({ roles: [], revoked_at: expect.any(Date) });
+    expect(await auditActions('acme', subject)).toEqual(['membership.granted', 'membership.revoked']);
+    const refused = await call();
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('treats a deleted user as gone: memberships revoked and every older token refused', async () => {
+    const username = `deleted-${run}`;
+    const subject = await admin.createUser({ username, roles: ['viewer'], tenants: ['acme'] });
+    await sync('incremental');
+    const { access_token } = await keycloakToken(keycloak.issuer, username, demoPassword(username));
+    await admin.client.users.del({ id: subject });
+    await new Promise((r) => setTimeout(r, 1100));
+    await sync('incremental');
+    expect((await membership('acme', username))?.revoked_at).toBeInstanceOf(Date);
+    const me = await atrium.http.get('/v1/me').set('Authorization', `Bearer ${access_token}`);
+    expect(me.status).toBe(401);
+    expect(me.body.error).toMatchObject({ code: 'INVALID_TOKEN', details: { reason: 'revoked' } });
+  });
+
+  it('never writes to Keycloak: the service account holds only read roles', async () => {
+    const roles = await admin.client.users.listClientRoleMappings({
+      id: await admin.userIdByUsername('service-account-atrium-sync'),
+      clientUniqueId: (await admin.client.clients.find({ clientId: 'realm-management' }))[0]!.id!,
+    });
+    expect(roles.map((r) => r.name).sort()).toEqual(['query-groups', 'view-events', 'view-realm', 'view-users']);
+  });
+});

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
+import { buildTenant } from '../../../../test/factories';
+
+/** Row-level security is the last line: even raw SQL by the app role cannot cross tenants. */
+describe('database-level tenant isolation', () => {
+  let atrium: TestAtrium;
+  let a: { id: string };
+  let b: { id: string };
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    atrium = await createTestAtrium({ worker: false });
+    a = await buildTenant(atrium.services);
+    b = await buildTenant(atrium.services);
+    client = new pg.Client({ connectionString: atrium.database.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await atrium.close();
+  });
+
+  it('connects as the non-superuser application role', async () => {
+    const r = await client.query(
+      `SELECT current_user AS u, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS s, (SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user) AS b`,
+    );
+    expect(r.rows[0]).toEqual({ u: 'atrium_app', s: false, b: false });
+  });
+
+  it('with tenant A set, unfiltered SQL sees none of tenant B', async () => {
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [a.id]);
+    for (const table of [
+      'tenant_config_versions',
+      'audit_log',
+      'activity',
+      'api_keys',
+      'memberships',
+      'conversations',
+      'messages',
+      'integrations',
+      'webhook_deliveries',
+    ]) {
+      const r = await client.query(`SELECT tenant_id FROM ${table}`);
+      expect(
+        r.rows.every((row) => row.tenant_id === a.id),
+        table,
+      ).toBe(true);
+    }
+    const own = await client.query('SELECT count(*)::int AS n FROM tenant_config_versions');
+    expect(own.rows[0].n).toBeGreaterThan(0);
+    await client.query('COMMIT');
+  });
+
+  it('without a tenant set, tenant tables are empty', async () => {
+    const r = await client.query('SELECT count(*)::int AS n FROM audit_log');
+    expect(r.rows[0].n).toBe(0);
+  });
+
+  it('cannot insert rows for tenant B while scoped to tenant A', async () => {
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [a.id]);
+    await expect(client.query(`INSERT INTO conversations (tenant_id, channel) VALUES ($1, 'api')`, [b.id])).rejects.toThrow(/row-level security/);
+    await client.query('ROLLBACK');
+  });
+
+  it('cannot update or delete rows of tenant B while scoped to tenant A', async () => {
+    await atrium.services.db.withTenant(b.id, (tx) => tx.query(`INSERT INTO conversations (tenant_id, channel, title) VALUES ($1, 'api', 'b-secret')`, [b.id]));
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [a.id]);
+    const updated = await client.query(`UPDATE conversations SET title = 'stolen' WHERE title = 'b-secret'`);
+    const deleted = await client.query(`DELETE FROM conversations WHERE title = 'b-secret'`);
+    expect(updated.rowCount).toBe(0);
+    expect(deleted.rowCount).toBe(0);
+    await client.query('COMMIT');
+    const still = await atrium.database.asSuperuser(`SELECT title FROM conversations WHERE tenant_id = $1`, [b.id]);
+    expect(still.rows).toEqual([{ title: 'b-secret' }]);
+  });
+
+  it('the tenant setting does not leak out of its transaction on a pooled connection', async () => {
+    await atrium.services.db.withTenant(a.id, async () => undefined);
+    const r = await atrium.services.db.query<{ t: string | null }>(`SELECT nullif(current_setting('app.tenant_id', true), '') AS t`);
+    expect(r.rows[0]!.t).toBeNull();
+  });
+});

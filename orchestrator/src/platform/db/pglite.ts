@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { Db, MigrationConnection, Queryable, QueryResult, Tx } from './types';
+import { withAfterCommit } from './after-commit';
+import { APP_ROLE } from './types';
+import { enterTenantScope } from './tenant-scope';
+
+/**
+ * Embedded PostgreSQL (PGlite, PG 18 + pgvector 0.8.7 in WASM). One in-process backend serialises
+ * every query; its only user is a superuser, so after migrations the session switches to the
+ * application role, which makes row-level security apply exactly as on the server path.
+ */
+export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  return PGlite.create({
+    dataDir,
+    extensions: { vector },
+    parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) },
+  });
+}
+
+const wrap = (q: { query: PGlite['query'] }): Queryable => ({
+  async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    const r = await q.query<T>(sql, params as unknown[] | undefined);
+    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+  },
+});
+
+export function pgliteMigrationConnection(db: PGlite): MigrationConnection {
+  return {
+    exec: async (sql) => void (await db.exec(sql)),
+    query: wrap(db).query,
+    close: async () => undefined,
+  };
+}
+
+export async function createPgliteDb(db: PGlite): Promise<Db> {
+  await db.exec(`SET ROLE ${APP_ROLE}`);
+  const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>, tenantId?: string) => {
+    let fire = () => undefined as void;
+    const result = await db.transaction(async (raw) => {
+      const { tx, run } = withAfterCommit(wrap(raw));
+      fire = run;
+      if (tenantId) await enterTenantScope(tx, tenantId);
+      return fn(tx);
+    });
+    fire();
+    return result;
+  };
+  return {
+    kind: 'pglite',
+    ...wrap(db),
+    transaction: (fn) => inTransaction(fn),
+    withTenant: (tenantId, fn) => inTransaction(fn, tenantId),
+    async ping() {
+      await db.query('SELECT 1');
+    },
+    close: async () => {
+      if (!db.closed) await db.close();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import pg from 'pg';
+import type { Db, MigrationConnection, Queryable, QueryResult, Tx } from './types';
+import { withAfterCommit } from './after-commit';
+import { enterTenantScope } from './tenant-scope';
+
+// int8 (counts, sequence numbers) and numeric (costs) as JS numbers: our values stay far below 2^53,
+// and PGlite is configured the same way, so both engines return identical shapes.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+const wrap = (client: pg.PoolClient | pg.Client | pg.Pool): Queryable => ({
+  async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    const r = await client.query(sql, params as unknown[] | undefined);
+    return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+  },
+});
+
+export function createPostgresDb(url: string, poolSize: number): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  pool.on('error', () => undefined); // idle client errors surface on the next query; don't crash the process
+  let closing: Promise<void> | undefined;
+
+  async function inTransaction<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { tx, run } = withAfterCommit(wrap(client));
+      if (tenantId) await enterTenantScope(tx, tenantId);
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      run();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    ...wrap(pool),
+    transaction: (fn) => inTransaction(fn),
+    withTenant: (tenantId, fn) => inTransaction(fn, tenantId),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    close: () => (closing ??= pool.end()),
+  };
+}
+
+export async function createPostgresMigrationConnection(url: string): Promise<MigrationConnection> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    exec: async (sql) => void (await client.query(sql)),
+    query: wrap(client).query,
+    close: () => client.end(),
+  };
+}

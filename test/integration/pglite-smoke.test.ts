@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import supertest from 'supertest';
+import { loadConfig } from '../../orchestrator/src/platform/config';
+import { createAtriumApp, createServices, stopServices } from '../../orchestrator/src/boot';
+import type { Services } from '../../orchestrator/src/platform/services';
+import { seedDemo } from '../../orchestrator/src/cli/seed';
+import { verifyAuditChain } from '../../orchestrator/src/modules/audit';
+
+/** The embedded default: PGlite (with pgvector) in-process, in-process queue, no external services. */
+describe('embedded PGlite smoke path', () => {
+  let services: Services;
+  let http: ReturnType<typeof supertest>;
+  let key: string;
+  beforeAll(async () => {
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ATRIUM_DATA_DIR: mkdtempSync(join(tmpdir(), 'atrium-pglite-')), SEED_DEMO: 'true' });
+    services = await createServices(config);
+    http = supertest(createAtriumApp(services));
+    key = (await seedDemo(services)).demoApiKey!;
+  }, 120_000);
+  afterAll(async () => stopServices(services));
+
+  it('migrates, seeds a demo tenant and serves it through the API', async () => {
+    expect(services.db.kind).toBe('pglite');
+    const me = await http.get('/v1/me').set('Authorization', `Bearer ${key}`);
+    expect(me.status).toBe(200);
+    expect(me.body.tenants[0].slug).toBe('demo');
+    expect((await http.get('/ready')).body.checks.database).toBe('ok');
+  });
+
+  it('enforces row-level security as the application role', async () => {
+    const r = await services.db.query<{ u: string; n: number }>('SELECT current_user AS u, (SELECT count(*)::int FROM audit_log) AS n');
+    expect(r.rows[0]).toEqual({ u: 'atrium_app', n: 0 });
+    const demo = await services.db.query<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'demo'`);
+    expect((await verifyAuditChain(services.db, demo.rows[0]!.id)).ok).toBe(true);
+  });
+
+  it('has pgvector available', async () => {
+    const r = await services.db.query<{ d: number }>(`SELECT '[1,2,3]'::vector <=> '[1,2,4]'::vector AS d`);
+    expect(r.rows[0]!.d).toBeCloseTo(0.00854, 4);
+  });
+
+  it('is idempotent across re-seeding', async () => {
+    const again = await seedDemo(services);
+    expect(again.demoApiKey).toBe(key);
+    const n = await services.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tenants WHERE slug = 'demo'`);
+    expect(n.rows[0]!.n).toBe(1);
+  });
+});
