@@ -15,6 +15,7 @@ import { toolProviderOf, type SafetyFlag, type ToolProvider } from './ports';
 import { buildGroundingPrompt, extractCitations, type PromptSource } from './prompt';
 import { replies } from './replies';
 import { scanRetrievedCached } from './scan-cache';
+import { failedGeneration, recordTurnMetrics, type FailedGeneration } from './turn-metrics';
 import type { AnsweredBy, TurnEvent, TurnInput, TurnResult } from './types';
 
 interface Reply {
@@ -24,6 +25,8 @@ interface Reply {
   noAnswer: boolean;
   escalate: EscalationReason | null;
   generation?: Generation;
+  /** Every model failed (the reply came from a fallback): for the model-call metrics. */
+  failed?: FailedGeneration;
   /** Whether the text was already streamed as deltas. */
   streamed: boolean;
 }
@@ -54,6 +57,7 @@ export async function* turnEvents(input: TurnInput, stream: boolean): AsyncGener
   for (const flag of flags) yield { type: 'safety', flag };
 
   if (opened.conversation.owner === 'human') {
+    recordTurnMetrics({ channel: opened.conversation.channel, answeredBy: 'human' });
     yield { type: 'done', result: silentResult(opened, started, flags) };
     return;
   }
@@ -102,6 +106,7 @@ export async function* turnEvents(input: TurnInput, stream: boolean): AsyncGener
     answeredBy: reply.answeredBy,
     finishReason: reply.finishReason,
   });
+  recordTurnMetrics({ channel: opened.conversation.channel, answeredBy: reply.answeredBy, generation: reply.generation, failed: reply.failed });
   yield {
     type: 'done',
     result: {
@@ -165,6 +170,7 @@ async function* answer(
   const tools = toolsFor(input, opened, ownerRef);
   const definitions = tools ? await tools.list({ ctx: input.ctx, conversationId: opened.conversation.id, endUser: input.endUser }) : [];
   const guard = new OutputGuard(opened.gate, { stripMarker: true });
+  const modelStarted = performance.now();
   try {
     const generation = yield* generate({
       router: plan.router,
@@ -209,7 +215,10 @@ async function* answer(
   } catch (error) {
     if (!(error instanceof LlmError)) throw error;
     flags.push(...guard.flags);
-    return yield* modelFailed(input, opened, sources, guard, plan.offlineFallback, error, stream);
+    const reply = yield* modelFailed(input, opened, sources, guard, plan.offlineFallback, error, stream);
+    // A client that went away is not a model failure.
+    const failed = error.code === 'REQUEST_ABORTED' ? undefined : failedGeneration(error, (performance.now() - modelStarted) / 1000);
+    return { ...reply, failed };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Tx } from '../../../platform/db';
+import { handoffs } from '../../../platform/metrics';
 import type { TenantContext } from '../../../platform/http/context';
 import { recordActivity } from '../../activity';
 import { actorOf, recordAudit } from '../../audit';
@@ -45,7 +46,11 @@ export async function escalateIn(
     data: { reason: escalation.reason, channel: row.channel },
   });
   const event = { conversationId: row.id, channel: row.channel, externalId: row.external_id, reason: escalation.reason, note: escalation.note ?? null };
-  tx.afterCommit(() => ctx.services.bus.publish({ tenantId: ctx.tenant.id, type: CONVERSATION_ESCALATED, data: event }));
+  tx.afterCommit(() => {
+    // Counted once committed (a rolled-back handoff never happened), and only here: every handoff comes through escalateIn.
+    handoffs.inc({ channel: row.channel, reason: escalation.reason });
+    ctx.services.bus.publish({ tenantId: ctx.tenant.id, type: CONVERSATION_ESCALATED, data: event });
+  });
   return row;
 }
 
