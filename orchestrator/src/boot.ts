@@ -36,7 +36,11 @@ export interface BootOptions {
 export async function createServices(config: Config, options: BootOptions = {}): Promise<Services> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const db = options.db ?? (await openDatabase(config)).db;
-  const policy = createPolicyEngine(modules.flatMap((m) => m.policies));
+  const routePermissions = modules.flatMap((m) => m.routes.flatMap((r) => (r.permission ? [r.permission] : [])));
+  const policy = createPolicyEngine(
+    modules.flatMap((m) => m.policies),
+    routePermissions,
+  );
   const services: Services = {
     config,
     db,

@@ -61,9 +61,3 @@ export async function adminApi<T = unknown>(
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
-
-/** Which API paths this orchestrator serves (modules light up as they land). */
-export async function apiPaths(): Promise<Set<string>> {
-  const doc = (await (await fetch(`${stack().apiUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-  return new Set(Object.keys(doc.paths));
-}

@@ -10,6 +10,8 @@ import type { Principal, RequestContext, TenantRef } from './http/context';
 export interface Authorizer {
   can(principal: Principal, action: string, tenant: TenantRef | null, resource?: Record<string, unknown>): boolean;
   abilities(principal: Principal, actions: readonly string[], tenant: TenantRef | null, resource?: Record<string, unknown>): string[];
+  /** Every concrete action the API checks: what GET /v1/me reports abilities for. */
+  reportedActions(): readonly string[];
 }
 
 /**

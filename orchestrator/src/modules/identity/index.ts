@@ -9,7 +9,6 @@ export { createPolicyEngine, allow, ROLES, type PolicyRule, type PolicyEngine, t
 export { createRateLimits, type RateLimits } from './rate-limits';
 export { createTokenVerifier, principalFromClaims, type TokenVerifier } from './verify-access-token';
 export { generateApiKey, parseApiKey } from './api-key-format';
-export { SHELL_ACTIONS } from './commands/describe-me';
 
 export { embeddedIssuerUrl, mountEmbeddedIssuer, EMBEDDED_REALM_PATH } from './embedded-issuer/embedded-issuer';
 export { DEMO_USERS, type DemoUser } from './embedded-issuer/demo-users';

@@ -29,9 +29,12 @@ export interface PolicyEngine {
   abilities(principal: Principal, actions: readonly string[], tenant: TenantRef | null, resource?: Record<string, unknown>): string[];
   /** Every action any rule mentions (for validating API-key scopes). */
   knownActions(): string[];
+  /** Every concrete action a route or rule checks: what GET /v1/me reports abilities for. */
+  reportedActions(): readonly string[];
 }
 
-export function createPolicyEngine(rules: readonly PolicyRule[]): PolicyEngine {
+/** `checkedActions` are the permissions routes check, so the shell learns of every action the API can refuse. */
+export function createPolicyEngine(rules: readonly PolicyRule[], checkedActions: readonly string[] = []): PolicyEngine {
   const can: PolicyEngine['can'] = (principal, action, tenant, resource) => {
     if (principal.kind === 'platform' || principal.roles.includes('platform_admin')) return true;
     if (tenant && !principal.tenants.includes(tenant.slug)) return false;
@@ -41,9 +44,11 @@ export function createPolicyEngine(rules: readonly PolicyRule[]): PolicyEngine {
       (rule) => roles.has(rule.role) && matches(rule.action, action) && (!rule.predicate || (resource !== undefined && rule.predicate(principal, resource))),
     );
   };
+  const reported = [...new Set([...checkedActions, ...rules.map((r) => r.action)])].filter((a) => a !== '*' && !a.endsWith(':*')).sort();
   return {
     can,
     abilities: (principal, actions, tenant, resource) => actions.filter((a) => can(principal, a, tenant, resource)),
     knownActions: () => [...new Set(rules.map((r) => r.action))].sort(),
+    reportedActions: () => reported,
   };
 }

@@ -2,43 +2,6 @@ import { z } from 'zod';
 import type { PrincipalContext } from '../../../platform/http/context';
 import { listTenantsFor } from '../../tenants/tenant-lookup';
 
-/** Actions the shell checks to decide which modules and buttons to show. */
-export const SHELL_ACTIONS = [
-  'activity:read',
-  'api_keys:manage',
-  'approvals:create',
-  'approvals:decide',
-  'approvals:read',
-  'audit:export',
-  'audit:read',
-  'audit:verify',
-  'chat:create',
-  'chat:use',
-  'chatwoot_panel:read',
-  'compliance:read',
-  'config:read',
-  'config:write',
-  'conversations:manage',
-  'conversations:read',
-  'conversations:write',
-  'dsar:manage',
-  'evals:manage',
-  'evals:read',
-  'integrations:manage',
-  'integrations:read',
-  'knowledge:read',
-  'knowledge:write',
-  'memory:manage',
-  'memory:use',
-  'safety:scan',
-  'tenants:manage',
-  'tools:execute',
-  'tools:manage',
-  'tools:read',
-  'usage:read',
-  'webhooks:manage',
-] as const;
-
 export const meSchema = z.object({
   subject: z.string(),
   kind: z.enum(['user', 'api_key', 'platform']),
@@ -61,6 +24,6 @@ export async function describeMe({ ctx }: { ctx: PrincipalContext }): Promise<z.
     roles: p.roles,
     groups: p.groups,
     scopes: p.scopes,
-    tenants: tenants.map((t) => ({ ...t, abilities: ctx.services.authz.abilities(p, SHELL_ACTIONS, t) })),
+    tenants: tenants.map((t) => ({ ...t, abilities: ctx.services.authz.abilities(p, ctx.services.authz.reportedActions(), t) })),
   };
 }
