@@ -23,6 +23,8 @@ export type FakeReply =
       usage?: FakeUsage;
       /** For streams: pause between chunks. */
       chunkDelayMs?: number;
+      /** For streams: deltas of this many characters, cutting through words (default: one word per delta). */
+      chunkChars?: number;
       /** For streams: drop the connection after this many frames (connection lost mid-answer). */
       cutAfterChunks?: number;
       /** For streams: stop sending after this many frames but keep the connection open (a stalled model). */

@@ -162,7 +162,8 @@ function toAnswer(scripted: FakeReply | undefined, prompt: Prompt, api: FakeApi,
       usage: scripted.usage,
     };
   }
-  if (scripted?.kind === 'text') return { text: scripted.text, calls: [], finishReason: scripted.finishReason ?? 'stop', usage: scripted.usage };
+  if (scripted?.kind === 'text')
+    return { text: scripted.text, calls: [], finishReason: scripted.finishReason ?? 'stop', usage: scripted.usage, chunkChars: scripted.chunkChars };
   return { text: defaultAnswer(prompt), calls: [], finishReason: 'stop' };
 }
 

@@ -11,6 +11,8 @@ export interface Answer {
   calls: { id: string; name: string; arguments: string }[];
   finishReason: 'stop' | 'length' | 'tool_calls';
   usage?: FakeUsage;
+  /** Stream deltas of this many characters instead of one word each. */
+  chunkChars?: number;
 }
 
 export interface AnswerContext {
@@ -24,8 +26,9 @@ function tokens(answer: Answer, context: AnswerContext) {
   return { input: answer.usage?.input ?? context.inputTokens, output };
 }
 
-/** Words with their trailing space: small, deterministic chunks. */
-export function chunkText(text: string): string[] {
+/** Words with their trailing space: small, deterministic chunks (or fixed-size pieces that cut through words). */
+export function chunkText(text: string, chars?: number): string[] {
+  if (chars) return Array.from({ length: Math.ceil(text.length / chars) }, (_, i) => text.slice(i * chars, (i + 1) * chars));
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
@@ -68,7 +71,7 @@ export const openAiWire = {
     const chunk = (delta: object, finish: string | null = null) =>
       `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageField })}\n\n`;
     const frames = [chunk({ role: 'assistant', content: '' })];
-    for (const piece of chunkText(answer.text)) frames.push(chunk({ content: piece }));
+    for (const piece of chunkText(answer.text, answer.chunkChars)) frames.push(chunk({ content: piece }));
     answer.calls.forEach((call, index) => {
       frames.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }));
       for (const piece of halves(call.arguments)) frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
@@ -131,7 +134,8 @@ export const anthropicWire = {
     let index = 0;
     if (answer.text) {
       frames.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }));
-      for (const piece of chunkText(answer.text)) frames.push(event('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }));
+      for (const piece of chunkText(answer.text, answer.chunkChars))
+        frames.push(event('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }));
       frames.push(event('content_block_stop', { index }));
       index += 1;
     }

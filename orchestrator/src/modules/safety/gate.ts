@@ -6,7 +6,7 @@
 import { invalidDlpRules } from './dlp';
 import { scanText, type ScanResult } from './commands/scan-text';
 import { redactSpans, type RedactionSpan } from './redact';
-import type { SafetyPolicy, ScanDirection } from './safety.schema';
+import type { PiiEntityType, SafetyPolicy, ScanDirection } from './safety.schema';
 
 export type SafetyFlagKind = 'injection' | 'pii' | 'secret' | 'dlp' | 'topic' | 'human_request';
 export type SafetyFlagAction = 'redact' | 'block' | 'warn' | 'flag' | 'escalate' | 'drop';
@@ -101,7 +101,11 @@ export const scanToolOutput = (text: string, policy: SafetyPolicy): SafetyDecisi
 export interface SafetyGate {
   scan(text: string, direction: ScanDirection): SafetyDecision;
   redact(text: string, spans: RedactionSpan[]): string;
+  /** Whether the output policy redacts entities written as plain words, which a stream can split with no digit to hold on to. */
+  redactsWordsInOutput: boolean;
 }
+
+const WORD_ENTITIES = new Set<PiiEntityType>(['PERSON', 'LOCATION', 'ORGANIZATION', 'TITLE', 'NRP']);
 
 /**
  * The chat turn's port (chat/turn/ports.ts SafetyGate) for one tenant policy. A stored DLP rule RE2
@@ -112,5 +116,6 @@ export function createSafetyGate(policy: SafetyPolicy): SafetyGate {
   return {
     scan: (text, direction) => decide(text, direction, policy),
     redact: (text, spans) => redactSpans(text, spans, policy.pii.strategy),
+    redactsWordsInOutput: policy.pii.redact.output.some((type) => WORD_ENTITIES.has(type)),
   };
 }

@@ -11,8 +11,10 @@ import type { RedactionSpan, SafetyFlag, SafetyGate } from './ports';
  * - A leading NO_ANSWER marker is stripped and remembered.
  * - When the policy blocks the answer, nothing more is released and a notice ends it.
  *
- * Names and addresses (no digits) can still be split across releases; structured types, which the
- * default output policy redacts, cannot.
+ * - When the policy redacts entities written as plain words (names, places, organisations: no digit
+ *   or "@" to hold on to), capitalised words are held the same way, and a run of them ("Maria de la
+ *   Cruz", "Baker Street, London") is held from its first word, so a name split across deltas is
+ *   whole when it is scanned. The default policy (structured types only) pays nothing for this.
  */
 const HOLDBACK = 48;
 /** Re-scan once this much new text has arrived (or at the end): scanning every token would be quadratic. */
@@ -20,6 +22,10 @@ const SCAN_EVERY = 24;
 /** Context kept before the release point when scanning, so a span straddling it is still recognised. */
 const SCAN_CONTEXT = 64;
 const SUSPICIOUS = /[\p{N}@+]/u;
+/** With names redacted: also a word starting with a capital letter (after any opening punctuation). */
+const SUSPICIOUS_OR_NAME = /[\p{N}@+]|^[^\p{L}\p{N}]*\p{Lu}/u;
+/** Lower-case words that continue a name or an address: "de la Cruz", "van der Berg", "Bank of England". */
+const NAME_CONNECTOR = /^(?:de|del|della|di|da|do|dos|du|la|le|van|von|der|den|ter|ten|bin|ibn|al|el|y|of|and|&)$/u;
 
 export const WITHHELD_NOTICE = '[The rest of this answer was withheld by the safety policy.]';
 
@@ -31,6 +37,7 @@ export class OutputGuard {
   private markerChecked: boolean;
   private output = '';
   private readonly seenFlags = new Set<string>();
+  private readonly holdNames: boolean;
   readonly flags: SafetyFlag[] = [];
   noAnswer = false;
   blocked = false;
@@ -40,6 +47,7 @@ export class OutputGuard {
     options: { stripMarker: boolean },
   ) {
     this.markerChecked = !options.stripMarker;
+    this.holdNames = gate?.redactsWordsInOutput === true;
   }
 
   /** The full answer as released so far (redacted). */
@@ -96,11 +104,25 @@ export class OutputGuard {
     if (end < 0) return this.released;
     end += 1;
     const tailStart = Math.max(this.released, this.raw.length - HOLDBACK);
+    const suspicious = this.holdNames ? SUSPICIOUS_OR_NAME : SUSPICIOUS;
     const tokens = this.raw.slice(tailStart, end).matchAll(/\S+/gu);
     for (const token of tokens) {
-      if (SUSPICIOUS.test(token[0])) return Math.max(this.released, tailStart + (token.index ?? 0));
+      if (suspicious.test(token[0])) return Math.max(this.released, this.runStart(tailStart + (token.index ?? 0)));
     }
     return end;
+  }
+
+  /** With names held: the start of the run of capitalised words (and connectors) that ends at `at`. */
+  private runStart(at: number): number {
+    if (!this.holdNames) return at;
+    let start = at;
+    for (;;) {
+      const before = /(\S+)\s+$/u.exec(this.raw.slice(this.released, start));
+      if (!before) return start;
+      const word = before[1]!.replace(/[,;:]$/u, '');
+      if (!SUSPICIOUS_OR_NAME.test(word) && !NAME_CONNECTOR.test(word)) return start;
+      start -= before[0].length;
+    }
   }
 
   private scan(): void {

@@ -56,6 +56,8 @@ export interface GateResult {
 export interface SafetyGate {
   scan(text: string, direction: SafetyDirection): GateResult;
   redact(text: string, spans: RedactionSpan[]): string;
+  /** The output policy redacts entities written as plain words (names, places): a stream must hold capitalised words back. */
+  redactsWordsInOutput?: boolean;
 }
 
 export interface ToolCallRequest {

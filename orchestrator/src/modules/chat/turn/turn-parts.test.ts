@@ -31,6 +31,20 @@ describe('output guard', () => {
     }
   });
 
+  it('holds names and places back until they are whole, when the policy redacts them', () => {
+    const config = defaultTenantConfig();
+    const names = createSafetyGate(
+      policyFromTenantConfig({ ...config, safety: { ...config.safety, pii_types: [...config.safety.pii_types, 'PERSON', 'LOCATION'] } }),
+    );
+    const answer = 'Your contact is Maria Fernández Cruz, who lives in Hamburg; or ask Jane Doe at Baker Street, London about the refund.';
+    for (const size of [1, 2, 5, 9, 17]) {
+      const guard = new OutputGuard(names, { stripMarker: false });
+      const pieces = streamThrough(guard, answer, size);
+      expect(pieces.join('')).toBe('Your contact is <PERSON>, who lives in <LOCATION>; or ask <PERSON> at <LOCATION>, <LOCATION> about the refund.');
+      expect(pieces.some((piece) => /Maria|Fern|Cruz|Hamb|Jane|Doe|Baker|Lond/.test(piece))).toBe(false);
+    }
+  });
+
   it('releases plain text early, at word boundaries', () => {
     const guard = new OutputGuard(gate, { stripMarker: false });
     expect(guard.push('Our support desk answers ev')).toBe('Our support desk answers ');
