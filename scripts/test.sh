@@ -30,7 +30,17 @@ step "typecheck"
 npm run --silent typecheck
 
 step "tests on real PostgreSQL + pgvector, Redis, Keycloak and n8n (and PGlite for the embedded path)"
-npx vitest run
+# CI shows only the tail of this output: on failure, the failing tests and unhandled errors are repeated last.
+mkdir -p test-artifacts
+set +e
+npx vitest run 2>&1 | tee test-artifacts/vitest.log
+vitest_status=${PIPESTATUS[0]}
+set -e
+if [ "$vitest_status" -ne 0 ]; then
+  step "vitest failed (exit $vitest_status): failures and unhandled errors, repeated from test-artifacts/vitest.log"
+  sed 's/\x1b\[[0-9;]*m//g' test-artifacts/vitest.log | grep -E -A30 '(FAIL |Unhandled (Error|Rejection)|⎯ Failed Tests)' | head -200
+  exit "$vitest_status"
+fi
 
 if npm run | grep -q 'test:shell'; then
   step "shell end-to-end in headless Chromium"
