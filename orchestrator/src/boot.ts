@@ -10,6 +10,7 @@ import { createEventBus } from './platform/bus';
 import { createSecretBox } from './platform/crypto';
 import { createApp } from './platform/http/app';
 import type { Services } from './platform/services';
+import { flushTracing, startTracing } from './platform/telemetry/tracing';
 import type { AccessControl } from './platform/http/context';
 import { modules } from './modules/registry';
 import { createAccessControl, createPolicyEngine, createRateLimits, createTokenVerifier, embeddedIssuerUrl, mountEmbeddedIssuer } from './modules/identity';
@@ -35,6 +36,7 @@ export interface BootOptions {
 /** Builds the services every command and job receives. */
 export async function createServices(config: Config, options: BootOptions = {}): Promise<Services> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
+  await startTracing(config, log); // before the first query and request: loads the SDK only when enabled
   const db = options.db ?? (await openDatabase(config)).db;
   const routePermissions = modules.flatMap((m) => m.routes.flatMap((r) => (r.permission ? [r.permission] : [])));
   const policy = createPolicyEngine(
@@ -91,4 +93,5 @@ export async function stopServices(services: Services): Promise<void> {
   await services.bus.close();
   await services.rateLimits.close();
   await services.db.close();
+  await flushTracing();
 }

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -34,9 +34,20 @@ export function setLogScrubber(scrub: LogScrubber | null): void {
   scrubber = scrub;
 }
 
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({
+/**
+ * Trace correlation is the same kind of hook: tracing (loaded lazily, only when enabled) registers the
+ * function that returns the active span's ids, and every log line written inside a span carries them.
+ */
+type TraceFields = () => Record<string, string> | undefined;
+let traceFields: TraceFields | null = null;
+export function setLogTraceFields(fields: TraceFields | null): void {
+  traceFields = fields;
+}
+
+export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level,
+    mixin: () => traceFields?.() ?? {},
     base: { service: 'atrium', ...base },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -48,5 +59,6 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
         return method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<typeof method>);
       },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

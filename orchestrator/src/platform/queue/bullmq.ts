@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { DeadLetter, EnqueueOptions, JobDefinition, JobQueue, QueueStats } from './types';
 import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS } from './types';
 import { jobFailures } from '../metrics';
+import { runJobSpan, takeTraceCarrier, withTraceCarrier } from '../telemetry/spans';
 
 /**
  * BullMQ on Redis: one BullMQ queue per job kind (so each kind has its own concurrency and metrics).
@@ -46,7 +47,8 @@ export function createBullQueue(redisUrl: string, log: Logger, defaultConcurrenc
     kind: 'bullmq',
     async enqueue<P>(def: JobDefinition<P>, payload: P, options?: EnqueueOptions) {
       def.payload.parse(payload);
-      const job = await queueFor(def.name).add(def.name, payload, jobOptions(def, options));
+      // the enqueuer's trace context travels in the job data, so the worker's span joins its trace
+      const job = await queueFor(def.name).add(def.name, withTraceCarrier(payload), jobOptions(def, options));
       return job.id ?? '';
     },
     async schedule(def, payload, everyMs) {
@@ -57,8 +59,12 @@ export function createBullQueue(redisUrl: string, log: Logger, defaultConcurrenc
         const worker = new Worker(
           def.name,
           async (job) => {
-            const jobLog = log.child({ job: def.name, jobId: job.id, attempt: job.attemptsMade + 1 });
-            await def.handler(def.payload.parse(job.data), { jobId: job.id ?? '', attempt: job.attemptsMade + 1, log: jobLog, services });
+            const attempt = job.attemptsMade + 1;
+            const { payload, carrier } = takeTraceCarrier(job.data);
+            await runJobSpan(def.name, carrier, { 'messaging.message.id': job.id ?? '', 'atrium.job.attempt': attempt }, async () => {
+              const jobLog = log.child({ job: def.name, jobId: job.id, attempt });
+              await def.handler(def.payload.parse(payload), { jobId: job.id ?? '', attempt, log: jobLog, services });
+            });
           },
           { connection, prefix, concurrency: def.concurrency ?? defaultConcurrency },
         );
@@ -85,7 +91,7 @@ export function createBullQueue(redisUrl: string, log: Logger, defaultConcurrenc
           out.push({
             id: job.id ?? '',
             name: n,
-            payload: job.data,
+            payload: takeTraceCarrier(job.data).payload,
             error: job.failedReason,
             attempts: job.attemptsMade,
             failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),

@@ -4,6 +4,7 @@ import type { DeadLetter, EnqueueOptions, JobDefinition, JobQueue, QueueStats } 
 import { DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS } from './types';
 import { randomUUID } from 'node:crypto';
 import { jobFailures } from '../metrics';
+import { activeTraceCarrier, runJobSpan, type TraceCarrier } from '../telemetry/spans';
 
 interface PendingJob {
   id: string;
@@ -11,6 +12,8 @@ interface PendingJob {
   payload: unknown;
   attempt: number;
   enqueuedAt: number;
+  /** The enqueuer's trace context (kept beside the payload, as BullMQ keeps it in the job data). */
+  trace?: TraceCarrier;
 }
 
 /**
@@ -51,7 +54,9 @@ export function createInProcessQueue(log: Logger, defaultConcurrency: number): J
   async function execute(def: JobDefinition<any>, job: PendingJob) {
     const jobLog = log.child({ job: def.name, jobId: job.id, attempt: job.attempt });
     try {
-      await def.handler(def.payload.parse(job.payload), { jobId: job.id, attempt: job.attempt, log: jobLog, services: services! });
+      await runJobSpan(def.name, job.trace, { 'messaging.message.id': job.id, 'atrium.job.attempt': job.attempt }, () =>
+        def.handler(def.payload.parse(job.payload), { jobId: job.id, attempt: job.attempt, log: jobLog, services: services! }),
+      );
     } catch (error) {
       jobFailures.inc({ job: def.name });
       const attempts = def.attempts ?? DEFAULT_ATTEMPTS;
@@ -93,7 +98,7 @@ export function createInProcessQueue(log: Logger, defaultConcurrency: number): J
       }
       const id = options.idempotencyKey ? `${def.name}:${options.idempotencyKey}` : randomUUID();
       if (options.idempotencyKey) seenKeys.set(id, id);
-      push({ id, name: def.name, payload, attempt: 1, enqueuedAt: Date.now() }, options.delayMs);
+      push({ id, name: def.name, payload, attempt: 1, enqueuedAt: Date.now(), trace: activeTraceCarrier() }, options.delayMs);
       return id;
     },
     async schedule(def, payload, everyMs) {

@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatResult, ModelRouter, ToolCall, ToolDefinition } from '@atrium/connectors/llm';
+import { startModelSpan } from '../../../platform/telemetry/spans';
 import type { OutputGuard } from './output-guard';
 import type { SafetyGate, ToolProvider, ToolTurnContext } from './ports';
 import type { TurnEvent } from './types';
@@ -60,18 +61,28 @@ export async function* generate(input: GenerateInput): AsyncGenerator<TurnEvent,
     };
     let result: ChatResult | undefined;
     const callStarted = performance.now();
-    if (input.stream) {
-      for await (const delta of input.router.stream(request)) {
-        if (delta.type === 'text') {
-          const shown = input.guard.push(delta.text);
-          if (shown) yield { type: 'delta', text: shown };
-        } else if (delta.type === 'done') result = delta.result;
+    const span = startModelSpan(input.stream ? 'stream' : 'chat');
+    try {
+      if (input.stream) {
+        for await (const delta of input.router.stream(request)) {
+          if (delta.type === 'text') {
+            const shown = input.guard.push(delta.text);
+            if (shown) yield { type: 'delta', text: shown };
+          } else if (delta.type === 'done') result = delta.result;
+        }
+      } else {
+        result = await input.router.chat(request);
+        input.guard.push(result.text);
       }
-    } else {
-      result = await input.router.chat(request);
-      input.guard.push(result.text);
+      if (!result) throw new Error('model stream ended without a result');
+      const { provider, model, usage, finishReason, costUsd } = result;
+      span.end({ provider, model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, finishReason, costUsd: costUsd ?? undefined });
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    } finally {
+      span.close(); // a stream abandoned by its consumer
     }
-    if (!result) throw new Error('model stream ended without a result');
     outcome.modelMs += performance.now() - callStarted;
     outcome.model = `${result.provider}:${result.model}`;
     outcome.provider = result.provider;
