@@ -56,14 +56,17 @@ export async function receiveDelivery(services: Services, input: DeliveryInput):
   // A signed event for another Chatwoot account (a bot attached to foreign inboxes) is recorded but never acted on.
   const relevant = parsed.known && eventAccountId(parsed.event) === integration.config.account_id;
 
-  const rowId = await services.db.withTenant(tenantId, async (tx) => {
-    const r = await tx.query<{ id: string }>(
-      `INSERT INTO webhook_deliveries (tenant_id, source, delivery_id, integration_id, event, payload, status)
-       VALUES ($1, 'chatwoot', $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, source, delivery_id) DO NOTHING RETURNING id`,
-      [tenantId, deliveryId, integration.id, eventName, input.rawBody!.toString('utf8'), relevant ? 'received' : 'ignored'],
-    );
-    return r.rows[0]?.id ?? null;
-  });
+  // One round trip (migration 0402): the row is committed before the 200, without holding a pooled connection
+  // across BEGIN/scope/INSERT/COMMIT, which is what made acknowledgements queue for seconds under load.
+  const r = await services.db.query<{ id: string | null }>(`SELECT atrium_chatwoot_record_delivery($1, $2, $3, $4, $5, $6) AS id`, [
+    tenantId,
+    deliveryId,
+    integration.id,
+    eventName,
+    input.rawBody.toString('utf8'),
+    relevant ? 'received' : 'ignored',
+  ]);
+  const rowId = r.rows[0]?.id ?? null;
   if (!rowId) return { status: 'duplicate', delivery_id: deliveryId };
   if (!relevant) return { status: 'ignored', delivery_id: deliveryId };
   try {
