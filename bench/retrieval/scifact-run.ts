@@ -6,6 +6,8 @@ import { createTenant } from '../../orchestrator/src/modules/tenants';
 import { percentile } from '../lib/report';
 import type { BenchAtrium } from './environment';
 import { loadSciFact, ndcgAt, recallAt, uniqueInOrder } from './scifact';
+import { indexStageSeconds, searchLaneSeconds } from '../../orchestrator/src/modules/knowledge/knowledge.metrics';
+import { describeSteps } from './stages';
 
 const ADMIN: Principal = { kind: 'platform', subject: 'bench', tenants: [], roles: ['platform_admin'], groups: [], scopes: [] };
 const PUSH_BATCH = 32;
@@ -79,6 +81,8 @@ export async function runSciFact(bench: BenchAtrium, log: (line: string) => void
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const ingestSeconds = (performance.now() - started) / 1000;
+  // summed over the workers' batches, so with N workers the stages add up to about N × the wall time
+  log(`  ingest stages (summed over batches): ${await describeSteps(indexStageSeconds, 'stage')}`);
   await bench.superuser.query('ANALYZE');
   const chunks = await bench.superuser.query<{ n: number }>('SELECT count(*)::int AS n FROM knowledge_chunks WHERE tenant_id = $1', [tenant.id]);
   const docOf = new Map(
@@ -102,11 +106,13 @@ export async function runSciFact(bench: BenchAtrium, log: (line: string) => void
   }
 
   const top10: number[] = [];
+  searchLaneSeconds.reset();
   for (const query of data.queries) {
     const t0 = performance.now();
     await searchKnowledge({ ctx, query: query.text, topK: 10, principal: ADMIN });
     top10.push(performance.now() - t0);
   }
+  log(`  top-10 search, mean per lane: ${await describeSteps(searchLaneSeconds, 'lane', true)}`);
 
   // each lane alone, for transparency about what fusion adds
   const { embedder } = embedderFor(services.config);
@@ -117,7 +123,7 @@ export async function runSciFact(bench: BenchAtrium, log: (line: string) => void
     const [vector] = await embedder.embed([query.text], 'query');
     const [lexical, semantic] = await services.db.withTenant(tenant.id, async (tx) => [
       await searchBm25(tx, tenant.id, query.text, access, 100),
-      await searchVector(tx, tenant.id, vector!, access, 100),
+      await searchVector(tx, tenant.id, vector!, access, 100, services.config.KNOWLEDGE_HNSW_EF_SEARCH),
     ]);
     bm25Runs.push({ queryId: query.id, docs: toDocs(lexical.map((r) => r.chunkId)) });
     vectorRuns.push({ queryId: query.id, docs: toDocs(semantic.map((r) => r.chunkId)) });

@@ -110,7 +110,7 @@ export async function runSynthetic(bench: BenchAtrium, total: number, log: (line
     services.db.withTenant(tenant.id, async (tx) => {
       if (exact) await tx.query('SET LOCAL enable_indexscan = off');
       const t0 = performance.now();
-      const rows = await searchVector(tx, tenant.id, vector, access, 10);
+      const rows = await searchVector(tx, tenant.id, vector, access, 10, services.config.KNOWLEDGE_HNSW_EF_SEARCH);
       return { ids: rows.map((r) => r.chunkId), ms: performance.now() - t0 };
     });
 

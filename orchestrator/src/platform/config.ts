@@ -100,6 +100,13 @@ export const configSchema = z.object({
     .describe(
       "Embedding vector size (offline default 512; remote: the model's size, required for models Atrium does not know). Changing it re-embeds every document.",
     ),
+  KNOWLEDGE_HNSW_EF_SEARCH: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(1000)
+    .default(100)
+    .describe('HNSW candidate list size per vector search (pgvector hnsw.ef_search): higher finds more of the true nearest chunks, slower.'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600).describe('Requests per minute per API key or user.'),
   RATE_LIMIT_TENANT_PER_MINUTE: z.coerce.number().int().min(1).default(3000).describe('Requests per minute per tenant.'),
   OUTBOUND_ALLOW_PRIVATE_NETWORKS: bool

@@ -12,6 +12,7 @@ import { embedderIdentity } from '../embedding/embedder';
 import { detectFormat, extractText } from '../extraction/extract-text';
 import { indexedText, replaceChunks } from '../indexing/write-chunks';
 import { ensureIndexIdentity } from '../index-identity';
+import { indexStageSeconds, stepClock } from '../knowledge.metrics';
 
 export type IndexOutcome = 'indexed' | 'unchanged' | 'failed' | 'gone';
 
@@ -54,6 +55,7 @@ const failureOf = (error: unknown): Failure => ({
 export async function indexDocuments(services: Services, tenantId: string, documentIds: string[], attempt: Attempt): Promise<Map<string, IndexOutcome>> {
   const { db } = services;
   const outcomes = new Map<string, IndexOutcome>(documentIds.map((id) => [id, 'gone']));
+  const clock = stepClock();
   const loaded = await db.withTenant(tenantId, async (tx) => {
     // only documents with pending bytes: the rest were deleted or an older job already indexed them
     const docs = await tx.query<DocumentRow & { file_name: string; body: Buffer; blob_version: string }>(
@@ -67,6 +69,7 @@ export async function indexDocuments(services: Services, tenantId: string, docum
     ]);
     return { docs: docs.rows, config: (await activeTenantConfig(tx, tenantId)).config };
   });
+  clock.lap('load');
   const { embedder } = embedderFor(services.config);
   const identity = embedderIdentity(embedder);
   const failures = new Map<string, Failure>();
@@ -85,6 +88,7 @@ export async function indexDocuments(services: Services, tenantId: string, docum
       const format = detectFormat(fileName, doc.mime_type ?? undefined);
       if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${fileName} is not a supported file type`);
       const text = (await extractText(Buffer.from(body), format)).text.replace(/\r\n?/g, '\n');
+      clock.lap('extract');
       if (text.trim() === '') {
         throw new AppError(
           'EMPTY_DOCUMENT',
@@ -110,6 +114,7 @@ export async function indexDocuments(services: Services, tenantId: string, docum
     } catch (error) {
       fail(doc, error);
     }
+    clock.lap('chunk');
   }
 
   let vectors: Float32Array[] = [];
@@ -128,6 +133,7 @@ export async function indexDocuments(services: Services, tenantId: string, docum
     for (const p of prepared) fail(p.doc, error);
     prepared.length = 0;
   }
+  clock.lap('embed');
 
   await db.withTenant(tenantId, async (tx) => {
     // a document counts only if it still exists and nobody uploaded a newer version while we worked
@@ -193,6 +199,8 @@ export async function indexDocuments(services: Services, tenantId: string, docum
       });
     }
   });
+  clock.lap('write');
+  clock.record(indexStageSeconds, 'stage');
   if (failures.size > 0) services.log.warn({ tenantId, failed: [...failures].map(([id, f]) => ({ id, code: f.code })) }, 'knowledge documents failed to index');
   return outcomes;
 }

@@ -8,6 +8,7 @@ import { searchBm25, type AccessFilter } from '../retrieval/bm25';
 import { convexCombination } from '../retrieval/fusion';
 import { searchVector } from '../retrieval/vector';
 import { reembedTenantJob } from '../jobs/reembed-tenant.job';
+import { searchLaneSeconds, stepClock } from '../knowledge.metrics';
 
 export interface SearchKnowledgeInput {
   ctx: { services: Services; tenant: { id: string } };
@@ -49,25 +50,40 @@ function snippetOf(content: string): string {
  */
 export async function searchKnowledge(input: SearchKnowledgeInput, reranker?: Reranker): Promise<KnowledgeHit[]> {
   const { services, tenant } = input.ctx;
+  const clock = stepClock();
+  const started = performance.now();
   const access = accessFor(input.principal);
   const { embedder, vectorWeight } = embedderFor(services.config);
   const limit = Math.max(CANDIDATES_PER_LANE, input.topK * 3);
   // embed before opening the transaction: a remote embedder must not hold a database connection
   const [queryVector] = await embedder.embed([input.query], 'query');
+  clock.lap('embed');
 
   const { fused, rows, stale } = await services.db.withTenant(tenant.id, async (tx) => {
+    clock.lap('begin');
     const lexical = await searchBm25(tx, tenant.id, input.query, access, limit);
+    clock.lap('bm25');
     const state = await vectorsUsable(tx, embedder);
-    const semantic = state.usable && queryVector && queryVector.some((v) => v !== 0) ? await searchVector(tx, tenant.id, queryVector, access, limit) : [];
+    const semantic =
+      state.usable && queryVector && queryVector.some((v) => v !== 0)
+        ? await searchVector(tx, tenant.id, queryVector, access, limit, services.config.KNOWLEDGE_HNSW_EF_SEARCH)
+        : [];
+    clock.lap('knn');
     const ranked = convexCombination(lexical, semantic, semantic.length > 0 ? vectorWeight : 0).slice(0, input.topK);
+    clock.lap('fuse');
     const details = await tx.query<{ id: string; document_id: string; title: string; url: string | null; heading_path: string[]; content: string }>(
       `SELECT c.id, c.document_id, d.title, d.url, c.heading_path, c.content
-       FROM knowledge_chunks c JOIN knowledge_documents d ON d.id = c.document_id
-       WHERE c.id = ANY($1::uuid[])`,
-      [ranked.map((r) => r.chunkId)],
+       FROM knowledge_chunks c JOIN knowledge_documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
+       WHERE c.tenant_id = $2 AND c.id = ANY($1::uuid[])`,
+      // tenant_id leads both primary keys: without it the planner cannot probe them and scans every chunk
+      [ranked.map((r) => r.chunkId), tenant.id],
     );
+    clock.lap('citations');
     return { fused: ranked, rows: new Map(details.rows.map((row) => [row.id, row])), stale: state.stale };
   });
+  clock.lap('commit');
+  clock.record(searchLaneSeconds, 'lane');
+  searchLaneSeconds.observe({ lane: 'total' }, (performance.now() - started) / 1000);
   if (stale) {
     await services.queue.enqueue(reembedTenantJob, { tenantId: tenant.id }, { idempotencyKey: `reembed:${tenant.id}:${embedderIdentity(embedder)}` });
   }

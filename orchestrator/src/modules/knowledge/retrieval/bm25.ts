@@ -34,29 +34,32 @@ export function accessPredicate(alias: string, paramIndex: number): string {
 /**
  * `tenantId` is repeated next to row-level security on purpose: RLS guarantees isolation, the explicit
  * predicate lets the planner range-scan the (tenant_id, term) primary key even for a role that bypasses RLS.
+ * Shaped for speed (SciFact, 13-term query, 13k postings: ~90 ms → ~5 ms): the primary key INCLUDEs tf,
+ * doc_len and groups (migration 0205), so posting lists are index-only scans instead of one heap page per
+ * posting; df is counted per query term (an index-only count) instead of a window over all postings, which
+ * needed a sort; and every constant is float8, because numeric arithmetic made the aggregate ~8x slower.
  */
 export async function searchBm25(tx: SqlRunner, tenantId: string, query: string, access: AccessFilter, limit: number): Promise<RankedChunk[]> {
   const { rows } = await tx.query<{ chunk_id: string; score: number }>(
-    `WITH q AS (
-       SELECT lexeme AS term, array_length(positions, 1) AS qtf FROM unnest(to_tsvector('${TEXT_SEARCH_CONFIG}', $1))
-     ), stats AS (
+    `WITH stats AS (
        SELECT greatest(chunk_count, 1)::float8 AS n, greatest(term_total::float8 / greatest(chunk_count, 1), 1) AS avgdl
        FROM knowledge_corpus_stats WHERE tenant_id = $5
-     ), postings AS (
+     ), q AS (
+       -- per query term: qtf × idf × (k1 + 1), and the length-normalisation factors of the denominator;
        -- df counts every chunk of the tenant, so a document scores the same whoever asks
-       SELECT p.chunk_id, p.tf, p.doc_len, p.access_groups, q.qtf, count(*) OVER (PARTITION BY p.term) AS df
-       FROM knowledge_postings p JOIN q ON q.term = p.term
-       WHERE p.tenant_id = $5
-     ), scored AS (
-       SELECT p.chunk_id,
-              sum(p.qtf * ln(1 + (s.n - p.df + 0.5) / (p.df + 0.5))
-                  * p.tf * ${BM25_K1 + 1} / (p.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * p.doc_len / s.avgdl))) AS score
-       FROM postings p CROSS JOIN stats s
-       WHERE ${accessPredicate('p', 2)}
-       GROUP BY p.chunk_id
+       SELECT t.lexeme AS term,
+              array_length(t.positions, 1) * ln(1 + (s.n - df.n + 0.5) / (df.n + 0.5)) * ${BM25_K1 + 1}::float8 AS weight,
+              ${BM25_K1 * BM25_B}::float8 / s.avgdl AS per_len,
+              ${BM25_K1 * (1 - BM25_B)}::float8 AS base
+       FROM unnest(to_tsvector('${TEXT_SEARCH_CONFIG}', $1)) t CROSS JOIN stats s
+       CROSS JOIN LATERAL (SELECT count(*)::float8 AS n FROM knowledge_postings c WHERE c.tenant_id = $5 AND c.term = t.lexeme) df
+       WHERE df.n > 0
      )
-     SELECT chunk_id, score FROM scored
-     ORDER BY score DESC, chunk_id DESC
+     SELECT p.chunk_id, sum(q.weight * p.tf / (p.tf + q.per_len * p.doc_len + q.base)) AS score
+     FROM q JOIN knowledge_postings p ON p.tenant_id = $5 AND p.term = q.term
+     WHERE ${accessPredicate('p', 2)}
+     GROUP BY p.chunk_id
+     ORDER BY score DESC, p.chunk_id DESC
      LIMIT $4`,
     [query, access.seesAllGroups, access.groups, limit, tenantId],
   );
