@@ -3,6 +3,7 @@ import { tenantPolicies } from './tenants.policy';
 import { tenantRoutes } from './tenants.routes';
 
 export { findTenant, listTenantsFor, activeTenantConfig, getTenantConfig } from './tenant-lookup';
+export { cachedTenantConfig } from './tenant-config-cache';
 export { tenantConfigSchema, defaultTenantConfig, type TenantConfig } from './tenant-config.schema';
 export { createTenant } from './commands/create-tenant';
 export { validateTenantConfig } from './commands/publish-config';

@@ -79,9 +79,12 @@ export interface ToolTurnContext {
   endUser?: string;
 }
 
-/** The pluggable tool loop: tools the model may call this turn, and how a call is carried out. */
+/**
+ * The pluggable tool loop: tools the model may call this turn, and how a call is carried out. Listing
+ * needs no conversation: the turn asks for the list while it is still storing the message.
+ */
 export interface ToolProvider {
-  list(turn: ToolTurnContext): Promise<ToolDefinition[]>;
+  list(turn: Omit<ToolTurnContext, 'conversationId'>): Promise<ToolDefinition[]>;
   execute(turn: ToolTurnContext, call: ToolCallRequest): Promise<ToolOutcome>;
 }
 

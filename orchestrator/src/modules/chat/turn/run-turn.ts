@@ -3,7 +3,7 @@ import { LlmError } from '@atrium/connectors/llm';
 import { AppError } from '../../../platform/errors';
 import { ownerRefOf, type EscalationReason } from '../../conversations';
 import { detectMemoryRequest } from '../../memory';
-import { getTenantConfig, type TenantConfig } from '../../tenants';
+import { cachedTenantConfig, type TenantConfig } from '../../tenants';
 import { answerExtractively } from './extractive-answerer';
 import { generate, type Generation } from './generate';
 import { retrieverFor, safetyGateFor } from './integrations';
@@ -44,13 +44,15 @@ export async function* turnEvents(input: TurnInput, stream: boolean): AsyncGener
     throw new AppError('VALIDATION', 'messages: the last message must be a non-empty user message');
   }
   const ownerRef = ownerRefOf(ctx.principal, input.endUser);
-  // Config and the input scan come first (pure CPU after one read), so retrieval can run while the
-  // first transaction stores the message: the two are independent and retrieval is the slower.
-  const { config } = await getTenantConfig(ctx.services.db, ctx.tenant.id);
+  // Config (cached per process) and the input scan come first (pure CPU), so retrieval and the tool
+  // listing run while the first transaction stores the message: the three are independent, and none
+  // of them should sit on the path to the model's first token one after the other.
+  const { config } = await cachedTenantConfig(ctx.services, ctx.tenant.id);
   const gate = safetyGateFor(config);
   const scanned = gate.scan(question.content, 'input');
   const needsSources = !scanned.blocked && !scanned.escalate && !detectMemoryRequest(question.content);
   const retrieval = needsSources ? retrieve(input, config, scanned.redacted) : Promise.resolve([]);
+  const registered = needsSources && config.tools.enabled ? prelisted(input) : null;
   const opened = await openTurn(input, question.content, ownerRef, { config, gate, scanned });
   yield { type: 'conversation', conversationId: opened.conversation.id, userMessageId: opened.userMessage.id };
   const flags: SafetyFlag[] = [...(opened.input?.flags ?? [])];
@@ -79,7 +81,7 @@ export async function* turnEvents(input: TurnInput, stream: boolean): AsyncGener
       if (scan?.blocked) continue; // policy "drop": the chunk never reaches the prompt
       sources.push({ ...source, text: scan?.redacted ?? source.text, suspicious: scan?.flags.some((f) => f.kind === 'injection') ?? false });
     }
-    reply = yield* answer(input, opened, sources, stream, ownerRef, flags);
+    reply = yield* answer(input, opened, sources, stream, ownerRef, flags, registered);
   }
 
   if (stream && !reply.streamed && reply.text) yield { type: 'delta', text: reply.text };
@@ -162,13 +164,14 @@ async function* answer(
   stream: boolean,
   ownerRef: string,
   flags: SafetyFlag[],
+  registered: ToolProvider | null,
 ): AsyncGenerator<TurnEvent, Reply> {
   const { config } = opened;
   const plan = planModels(input.ctx.services.config, config.models, input.ctx.log);
   const escalation = config.escalation;
   if (!plan.router) return extractive(input, opened, sources);
-  const tools = toolsFor(input, opened, ownerRef);
-  const definitions = tools ? await tools.list({ ctx: input.ctx, conversationId: opened.conversation.id, endUser: input.endUser }) : [];
+  const tools = toolsFor(opened, ownerRef, registered);
+  const definitions = tools ? await tools.list({ ctx: input.ctx, endUser: input.endUser }) : [];
   const guard = new OutputGuard(opened.gate, { stripMarker: true });
   const modelStarted = performance.now();
   try {
@@ -272,12 +275,21 @@ function extractive(input: TurnInput, opened: OpenedTurn, sources: PromptSource[
   };
 }
 
-function toolsFor(input: TurnInput, opened: OpenedTurn, ownerRef: string): ToolProvider | null {
+function toolsFor(opened: OpenedTurn, ownerRef: string, registered: ToolProvider | null): ToolProvider | null {
   const providers: ToolProvider[] = [];
   if (opened.memoryAllowedNow) providers.push(memoryToolProvider(ownerRef, opened.config.memory));
-  const registered = input.toolProvider ?? toolProviderOf(input.ctx.services);
-  if (registered && opened.config.tools.enabled) providers.push(registered);
+  if (registered) providers.push(registered);
   return providers.length ? combineToolProviders(providers) : null;
+}
+
+/** The registered tool provider with its list already asked for (a database read), so listing overlaps the first transaction. */
+function prelisted(input: TurnInput): ToolProvider | null {
+  const provider = input.toolProvider ?? toolProviderOf(input.ctx.services);
+  if (!provider) return null;
+  const listing = provider.list({ ctx: input.ctx, endUser: input.endUser });
+  // Awaited by answer(); a turn that ends before (a human owns the conversation) must not leave it unhandled.
+  listing.catch(() => undefined);
+  return { list: () => listing, execute: (turn, call) => provider.execute(turn, call) };
 }
 
 function silentResult(opened: OpenedTurn, started: number, flags: SafetyFlag[]): TurnResult {

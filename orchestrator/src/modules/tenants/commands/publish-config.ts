@@ -3,6 +3,7 @@ import { AppError } from '../../../platform/errors';
 import type { Tx } from '../../../platform/db';
 import { actorOf, recordAudit } from '../../audit';
 import { recordActivity } from '../../activity';
+import { forgetTenantConfig } from '../tenant-config-cache';
 import { tenantConfigSchema, type TenantConfig } from '../tenant-config.schema';
 // Imported from the file, not the safety index, which itself depends on tenants.
 import { validateDlpPattern } from '../../safety/dlp';
@@ -46,6 +47,8 @@ async function activate(tx: Tx, ctx: TenantContext, config: TenantConfig, commen
     comment,
     ctx.principal.subject,
   ]);
+  // This process's cached copy goes at once; other replicas drop theirs on the activity event.
+  tx.afterCommit(() => forgetTenantConfig(ctx.services.db, ctx.tenant.id));
   return version;
 }
 
