@@ -127,3 +127,28 @@ export function eventConversation(e: ChatwootEvent): WebhookConversation | null 
   if ('conversation' in e) return e.conversation;
   return e;
 }
+
+/**
+ * What a customer submitted on an interactive message in the web widget (README §2 "Reply path back to the bot"):
+ * `message_updated` of the same outgoing message with `content_attributes.submitted_values` — `[{title, value}]` for
+ * an `input_select` tap, `[{name, value}]` for a `form`. The contract README (from Chatwoot's code) says an array;
+ * Chatwoot's swagger documents one object, so both are read. Empty when nothing was submitted.
+ */
+export interface SubmittedValue {
+  name?: string;
+  title?: string;
+  value?: string;
+}
+const submittedValueSchema = z.object({ name: z.string().optional(), title: z.string().optional(), value: z.unknown().optional() });
+
+export function submittedValues(m: MessageEvent): SubmittedValue[] {
+  const raw = m.content_attributes?.submitted_values;
+  const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
+  return list.flatMap((item) => {
+    const parsed = submittedValueSchema.safeParse(item);
+    if (!parsed.success) return [];
+    const { name, title, value } = parsed.data;
+    const text = value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value);
+    return title || text ? [{ name, title, value: text }] : [];
+  });
+}

@@ -17,6 +17,7 @@ export {
 export {
   parseChatwootEvent,
   messageAuthor,
+  submittedValues,
   eventAccountId,
   eventConversation,
   chatwootEventSchema,
@@ -28,6 +29,7 @@ export {
   KNOWN_EVENTS,
   type ChatwootEvent,
   type MessageEvent,
+  type SubmittedValue,
   type ConversationEvent,
   type WebwidgetTriggeredEvent,
   type TypingEvent,

@@ -174,6 +174,20 @@ export class ChatwootActions {
     if (changes.length) this.conversationUpdated(c, changes, previous.updatedAt);
   }
 
+  /**
+   * The web widget's reply path for interactive messages (README §2): the visitor taps an `input_select` option or
+   * sends a `form`, and Chatwoot stores `submitted_values` on that same outgoing message (`[{title, value}]` /
+   * `[{name, value}]`) and fires `message_updated` for it — no incoming message is created.
+   */
+  submitValues(c: Conversation, m: Message, values: Array<Record<string, string>>): void {
+    if (m.messageType !== 'outgoing' || !['input_select', 'form'].includes(m.contentType)) {
+      throw new Error(`fake chatwoot: message ${m.id} (${m.messageType}/${m.contentType}) takes no submitted values`);
+    }
+    m.contentAttributes = { ...m.contentAttributes, submitted_values: values };
+    m.updatedAt = this.state.now();
+    this.dispatcher.emit(c, 'message_updated', messageEventPayload(this.state, m, 'message_updated'));
+  }
+
   /** README §1.8: a failed bot delivery opens a pending conversation unless the account keeps it pending. */
   botDeliveryFailed(c: Conversation): void {
     if (c.status !== 'pending' || this.state.account(c.accountId)?.keepPendingOnBotFailure) return;

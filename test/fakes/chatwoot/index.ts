@@ -48,6 +48,8 @@ export interface FakeChatwoot {
     content: string,
     options?: { conversation?: Conversation; contact?: Contact; inboxId?: number; additionalAttributes?: Record<string, unknown> },
   ): { conversation: Conversation; message: Message };
+  /** the visitor taps an option of / submits an interactive message in the widget (`message_updated`, README §2) */
+  customerSubmits(conversation: Conversation, message: Message, values: Array<Record<string, string>>): void;
   /** a human agent replies (or writes a private note) in the dashboard */
   agentWrites(conversation: Conversation, content: string, options?: { private?: boolean; user?: User }): Message;
   /** a human agent takes the conversation (assign + open), as from the UI */
@@ -168,6 +170,9 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}): Prom
       const conversation = opts.conversation ?? actions.openConversation(opts.inboxId ?? inbox.id, contact, opts.additionalAttributes);
       const message = actions.addMessage(conversation, { kind: 'contact', contact }, { messageType: 'incoming', content });
       return { conversation, message };
+    },
+    customerSubmits(conversation, message, values) {
+      actions.submitValues(conversation, message, values);
     },
     agentWrites(conversation, content, opts = {}) {
       return actions.addMessage(conversation, { kind: 'user', user: opts.user ?? agent }, { messageType: 'outgoing', content, private: opts.private ?? false });

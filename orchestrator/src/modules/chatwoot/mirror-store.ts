@@ -168,7 +168,7 @@ export async function persistDeferred(tx: Queryable, tenantId: string, integrati
   const r = await tx.query<{ id: string; pending_content: string }>(
     `SELECT chatwoot_message_id AS id, pending_content FROM chatwoot_messages
       WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = ANY($3::bigint[]) AND message_id IS NULL AND pending_content IS NOT NULL
-      ORDER BY chatwoot_message_id`,
+      ORDER BY abs(chatwoot_message_id)`,
     [tenantId, integrationId, ids],
   );
   for (const m of r.rows) await insertMirroredMessage(tx, tenantId, integrationId, row.conversation_id, Number(m.id), 'user', m.pending_content);
@@ -182,7 +182,10 @@ export async function linkDeferred(tx: Queryable, tenantId: string, integrationI
   );
 }
 
-/** Customer messages the bot has not dealt with yet (oldest first). */
+/**
+ * Customer messages the bot has not dealt with yet (oldest first). A widget submission is mirrored as minus the id of
+ * the interactive message it answers (submission.ts), so `abs` places it right after that message.
+ */
 export async function unansweredCustomerMessages(
   tx: Queryable,
   tenantId: string,
@@ -193,7 +196,7 @@ export async function unansweredCustomerMessages(
     `SELECT cm.chatwoot_message_id AS id, coalesce(cm.pending_content, m.content, '') AS content
        FROM chatwoot_messages cm LEFT JOIN messages m ON m.tenant_id = cm.tenant_id AND m.id = cm.message_id
       WHERE cm.tenant_id = $1 AND cm.integration_id = $2 AND cm.chatwoot_conversation_id = $3 AND cm.author = 'customer' AND NOT cm.handled
-      ORDER BY cm.chatwoot_message_id`,
+      ORDER BY abs(cm.chatwoot_message_id)`,
     [tenantId, integrationId, row.chatwoot_conversation_id],
   );
   return r.rows.map((x) => ({ id: Number(x.id), content: x.content }));

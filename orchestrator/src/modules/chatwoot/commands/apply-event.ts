@@ -5,6 +5,7 @@ import { recordActivity } from '../../activity';
 import { recordAudit, systemActor } from '../../audit';
 import type { ChatwootIntegration } from '../integration-store';
 import { ensureMirror, mirrorMessage, updateMirror, type MirrorRow, type Owner } from '../mirror-store';
+import { submissionOf } from '../submission';
 
 /**
  * Applies one Chatwoot event to Atrium's mirror (idempotent: message ids and the conversation's `updated_at`
@@ -99,6 +100,13 @@ export async function applyEvent(services: Services, tx: Tx, integration: Chatwo
     });
   }
   let row = await applyConversationState(services, tx, integration, found, conv, event);
+  const submission = event.event === 'message_updated' ? submissionOf(event) : null;
+  if (submission) {
+    // a quick-reply tap or form sent in the widget: the customer's turn, under the same rules as a typed message
+    const forTheBot = row.owner === 'bot' && row.status === 'pending';
+    const fresh = await mirrorMessage(tx, integration.tenantId, integration.id, row, { ...submission, author: 'customer', defer: forTheBot });
+    return fresh && forTheBot ? { status: 'processed', botTurn: { conversationId: conv.id } } : { status: 'processed' };
+  }
   if (event.event !== 'message_created') return { status: 'processed' };
 
   const author = messageAuthor(event);
