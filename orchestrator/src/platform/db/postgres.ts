@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Db, MigrationConnection, Queryable, QueryResult, Tx } from './types';
 import { withAfterCommit } from './after-commit';
-import { enterTenantScope } from './tenant-scope';
+import { beginInTenantScope } from './tenant-scope';
 
 // int8 (counts, sequence numbers) and numeric (costs) as JS numbers: our values stay far below 2^53,
 // and PGlite is configured the same way, so both engines return identical shapes.
@@ -23,9 +23,8 @@ export function createPostgresDb(url: string, poolSize: number): Db {
   async function inTransaction<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string): Promise<T> {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(tenantId ? beginInTenantScope(tenantId) : 'BEGIN');
       const { tx, run } = withAfterCommit(wrap(client));
-      if (tenantId) await enterTenantScope(tx, tenantId);
       const result = await fn(tx);
       await client.query('COMMIT');
       run();

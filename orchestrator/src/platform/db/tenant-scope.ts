@@ -7,7 +7,21 @@ import type { Queryable } from './types';
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function enterTenantScope(tx: Queryable, tenantId: string): Promise<void> {
+function assertTenantId(tenantId: string): void {
   if (!UUID.test(tenantId)) throw new Error(`tenant scope needs a tenant uuid, got "${tenantId}"`);
+}
+
+export async function enterTenantScope(tx: Queryable, tenantId: string): Promise<void> {
+  assertTenantId(tenantId);
   await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+}
+
+/**
+ * BEGIN and the tenant scope as one statement string, so opening a tenant transaction costs one round trip
+ * instead of two (every chat turn opens several). Multi-statement strings go through the simple query
+ * protocol, which takes no parameters: the id is inlined, safe only because it must be a uuid.
+ */
+export function beginInTenantScope(tenantId: string): string {
+  assertTenantId(tenantId);
+  return `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`;
 }
