@@ -1,12 +1,13 @@
-import { join } from 'node:path';
 import type { Config } from '../config';
 import type { Db } from './types';
 import { createPostgresDb, createPostgresMigrationConnection } from './postgres';
-import { createPgliteDb, openPglite, pgliteMigrationConnection } from './pglite';
+import { createPgliteDb, openPglite, pgliteMigrationConnection, withBaselineWasm } from './pglite';
+import { pgliteDataDir, preparedPglite } from './pglite-prepare';
 import { runMigrations, type MigrationOutcome } from './migrate';
 
 export type { Db, Queryable, QueryResult, MigrationConnection, Tx } from './types';
 export { APP_ROLE } from './types';
+export { pgliteDataDir, startPreparingPglite } from './pglite-prepare';
 export { runMigrations, listMigrationFiles, MIGRATIONS_DIR } from './migrate';
 
 export interface OpenedDatabase {
@@ -29,7 +30,11 @@ export async function openDatabase(config: Config, options: { migrate?: boolean 
     }
     return { db: createPostgresDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE), migrations };
   }
-  const pglite = await openPglite(join(config.ATRIUM_DATA_DIR, 'pglite'));
-  const migrations = await runMigrations(pgliteMigrationConnection(pglite));
-  return { db: await createPgliteDb(pglite), migrations };
+  const dataDir = pgliteDataDir(config);
+  await preparedPglite(dataDir); // a fresh folder may be being prepared on a worker thread (see cli.ts)
+  return withBaselineWasm(async () => {
+    const pglite = await openPglite(dataDir);
+    const migrations = await runMigrations(pgliteMigrationConnection(pglite));
+    return { db: await createPgliteDb(pglite), migrations };
+  });
 }

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import type { Db, MigrationConnection, Queryable, QueryResult, Tx } from './types';
@@ -18,6 +19,22 @@ export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
     extensions: { vector },
     parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) },
   });
+}
+
+/**
+ * Runs PGlite's start-up (initdb, catalog loading, pgvector, migrations) on baseline (Liftoff) WASM
+ * code only. Start-up runs a great deal of PostgreSQL's code a few times each; V8's tier-up would
+ * recompile much of the 9 MB module with TurboFan on background threads (measured: ~2 s of CPU of a
+ * ~5 s fresh open), which on a small machine competes with start-up itself. Tier-up is switched back
+ * on afterwards so long-running hot paths can still be optimised.
+ */
+export async function withBaselineWasm<T>(fn: () => Promise<T>): Promise<T> {
+  setFlagsFromString('--liftoff-only');
+  try {
+    return await fn();
+  } finally {
+    setFlagsFromString('--no-liftoff-only');
+  }
 }
 
 const wrap = (q: { query: PGlite['query'] }): Queryable => ({
