@@ -1,14 +1,13 @@
 import { extname } from 'node:path';
 import { convert } from 'html-to-text';
-import mammoth from 'mammoth';
 import Papa from 'papaparse';
-import { PDFParse } from 'pdf-parse';
 import { AppError } from '../../../platform/errors';
 
 /**
  * Turns an uploaded file into Markdown-flavoured text the chunker understands (headings as `#` lines,
  * tables as `|` rows), through well-kept extractors: html-to-text, mammoth (DOCX), pdf-parse (PDF),
  * papaparse (CSV). Each failure becomes an AppError with a code and a message a user can act on.
+ * The PDF and DOCX extractors (pdf.js, mammoth) load on first use: they are not needed to start.
  */
 export const SUPPORTED_TYPES = {
   txt: 'text/plain',
@@ -129,6 +128,7 @@ export async function extractText(body: Buffer, format: DocumentFormat): Promise
         throw e instanceof AppError ? e : corrupt('json', e);
       }
     case 'pdf': {
+      const { PDFParse } = await import('pdf-parse');
       const parser = new PDFParse({ data: new Uint8Array(body) });
       try {
         return { text: (await parser.getText()).text };
@@ -140,6 +140,7 @@ export async function extractText(body: Buffer, format: DocumentFormat): Promise
     }
     case 'docx':
       try {
+        const { default: mammoth } = await import('mammoth');
         const { value } = await mammoth.convertToHtml({ buffer: body });
         return { text: htmlToMarkdownText(value).text };
       } catch (e) {
