@@ -103,6 +103,8 @@ export async function updateMirror(
       patch.handoff === undefined || patch.handoff === null ? null : JSON.stringify(patch.handoff),
     ],
   );
+  // a new state version alone changes nothing the foundation's `conversations` row shows: one statement, not three
+  if (patch.status === undefined && patch.owner === undefined && patch.handoff === undefined) return;
   const m = await findMirror(tx, tenantId, integrationId, chatwootId);
   if (m) {
     await tx.query('UPDATE conversations SET status = $3, owner = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2', [

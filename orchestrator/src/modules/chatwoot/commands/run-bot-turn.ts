@@ -1,7 +1,7 @@
 import { isChatwootError, replyIdempotencyKey, type ChatwootClient } from '@atrium/connectors/chatwoot';
 import type { Services } from '../../../platform/services';
 import { recordActivity } from '../../activity';
-import { acquireLease } from '../conversation-lease';
+import { newLease, type Lease } from '../conversation-lease';
 import { botClient, loadIntegration, type ChatwootIntegration } from '../integration-store';
 import {
   findMirror,
@@ -28,6 +28,8 @@ import { handOff, postOnce } from './hand-off';
  */
 export type TurnResult = 'done' | 'busy';
 const MAX_ROUNDS = 5;
+/** "typing…" only for a turn still thinking after this long: a faster answer replaces it before anyone sees it */
+const TYPING_AFTER_MS = 300;
 
 interface Pending {
   row: MirrorRow;
@@ -35,12 +37,25 @@ interface Pending {
   history: Array<{ role: string; content: string }>;
 }
 
-async function loadPending(services: Services, integration: ChatwootIntegration, conversationId: number): Promise<Pending | null> {
+/**
+ * The messages still to answer, in one transaction with the lease: the first round claims it ('busy' when another
+ * worker holds it), and the round that finds nothing left releases it (null) — no separate round trips for either.
+ */
+async function loadPending(
+  services: Services,
+  integration: ChatwootIntegration,
+  conversationId: number,
+  lease: Lease,
+  claim: boolean,
+): Promise<Pending | null | 'busy'> {
   return services.db.withTenant(integration.tenantId, async (tx) => {
+    if (claim && !(await lease.claim(tx))) return 'busy';
     const row = await findMirror(tx, integration.tenantId, integration.id, conversationId);
-    if (!row) return null;
-    const messages = await unansweredCustomerMessages(tx, integration.tenantId, integration.id, row);
-    if (!messages.length) return null;
+    const messages = row ? await unansweredCustomerMessages(tx, integration.tenantId, integration.id, row) : [];
+    if (!row || !messages.length) {
+      await lease.releaseIn(tx);
+      return null;
+    }
     return { row, messages, history: await recentHistory(tx, integration.tenantId, row.conversation_id) };
   });
 }
@@ -149,9 +164,11 @@ async function answerOnce(services: Services, integration: ChatwootIntegration, 
   const reservation = await reserveReply(services, integration, conversationId, inboundId, key);
   const ids = pending.messages.map((m) => m.id);
   if (reservation.status === 'posted' || reservation.status === 'handed_off') return skip(services, integration, pending.row, ids);
-  void client.toggleTyping(conversationId, true).catch(() => undefined); // cosmetic: never delays or fails a turn
-  typingShown.add(conversationId);
-  const outcome = await runEngine(services, integration, pending);
+  const typing = setTimeout(() => {
+    typingShown.add(conversationId);
+    void client.toggleTyping(conversationId, true).catch(() => undefined); // cosmetic: never delays or fails a turn
+  }, TYPING_AFTER_MS);
+  const outcome = await runEngine(services, integration, pending).finally(() => clearTimeout(typing));
   const customerText = pending.messages.map((m) => m.content).join('\n');
   if (outcome.kind === 'silent') return skip(services, integration, pending.row, ids);
   const userMessageId = outcome.persisted?.userMessageId;
@@ -204,13 +221,20 @@ async function answerOnce(services: Services, integration: ChatwootIntegration, 
 
 export async function runBotTurn(services: Services, input: { tenantId: string; integrationId: string; conversationId: number }): Promise<TurnResult> {
   const integration = await loadIntegration(services, input.tenantId, input.integrationId);
-  const lease = await acquireLease(services.db, input.tenantId, integration.id, input.conversationId);
-  if (!lease) return 'busy';
+  const lease = newLease(services.db, { tenantId: input.tenantId, integrationId: integration.id, conversationId: input.conversationId });
   const client = botClient(services, integration);
+  let released = false;
   try {
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const pending = await loadPending(services, integration, input.conversationId);
-      if (!pending) return 'done';
+      const pending = await loadPending(services, integration, input.conversationId, lease, round === 0);
+      if (pending === 'busy') {
+        released = true; // never held
+        return 'busy';
+      }
+      if (!pending) {
+        released = true; // released in loadPending's transaction
+        return 'done';
+      }
       const ids = pending.messages.map((m) => m.id);
       if (pending.row.owner !== 'bot' || pending.row.status !== 'pending') {
         await skip(services, integration, pending.row, ids);
@@ -225,6 +249,6 @@ export async function runBotTurn(services: Services, input: { tenantId: string; 
     return 'busy'; // more kept arriving: the job schedules another turn
   } finally {
     if (typingShown.delete(input.conversationId)) void client.toggleTyping(input.conversationId, false).catch(() => undefined);
-    await lease.release().catch(() => undefined);
+    if (!released) await lease.release().catch(() => undefined);
   }
 }

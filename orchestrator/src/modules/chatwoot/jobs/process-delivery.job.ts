@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { defineJob } from '../../../platform/queue';
 import type { Services } from '../../../platform/services';
 import { applyEvent } from '../commands/apply-event';
-import { readIntegration } from '../integration-store';
+import { AppError } from '../../../platform/errors';
+import { loadIntegration, type ChatwootIntegration } from '../integration-store';
 import { botTurnJob } from './bot-turn.job';
 
 /**
@@ -13,7 +14,18 @@ import { botTurnJob } from './bot-turn.job';
  */
 const payload = z.object({ tenantId: z.uuid(), integrationId: z.uuid(), deliveryRowId: z.uuid() });
 
+/** The cached integration (decrypting it per delivery cost more than the event itself); null once disconnected. */
+async function integrationOf(services: Services, p: z.infer<typeof payload>): Promise<ChatwootIntegration | null> {
+  try {
+    return await loadIntegration(services, p.tenantId, p.integrationId);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
 export async function processDelivery(services: Services, p: z.infer<typeof payload>): Promise<void> {
+  const integration = await integrationOf(services, p);
   const turn = await services.db.withTenant(p.tenantId, async (tx) => {
     const r = await tx.query<{ payload: unknown; status: string }>(
       `SELECT payload, status FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
@@ -21,7 +33,6 @@ export async function processDelivery(services: Services, p: z.infer<typeof payl
     );
     const delivery = r.rows[0];
     if (!delivery || (delivery.status !== 'received' && delivery.status !== 'failed')) return undefined;
-    const integration = await readIntegration(services, tx, p.tenantId, p.integrationId);
     const parsed = parseChatwootEvent(delivery.payload);
     const outcome =
       integration && parsed.known && !('invalid' in parsed) ? await applyEvent(services, tx, integration, parsed.event) : { status: 'ignored' as const };
