@@ -46,7 +46,9 @@ export function createAccessControl(policy: Pick<PolicyEngine, 'can'>, tokens: T
       if (!wanted) {
         throw new AppError('VALIDATION', 'Name the tenant with the X-Tenant-ID header (tenant id or slug)', { details: { tenants: principal.tenants } });
       }
-      const tenant = await findTenant(ctx.services.db, wanted);
+      const bound = principal.keyTenant;
+      const named = wanted.toLowerCase();
+      const tenant = bound && (named === bound.slug || named === bound.id.toLowerCase()) ? bound : await findTenant(ctx.services.db, wanted);
       // Unknown and not-granted look the same from outside, so tenant ids cannot be probed.
       if (!tenant || (!isPlatform && !principal.tenants.includes(tenant.slug))) {
         throw new AppError('FORBIDDEN', `You have no access to tenant "${wanted}"`);

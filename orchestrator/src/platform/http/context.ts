@@ -17,6 +17,8 @@ export interface Principal {
   name?: string;
   /** For API keys: the key id (for rate limits, last-used and audit). */
   apiKeyId?: string;
+  /** For API keys: the one tenant the key belongs to, read with the key, so resolving it costs no second look-up. */
+  keyTenant?: TenantRef;
   /** Token issuer for users (Keycloak realm or the embedded issuer). */
   issuer?: string;
 }

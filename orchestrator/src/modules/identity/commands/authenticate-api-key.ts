@@ -1,6 +1,6 @@
 import { AppError } from '../../../platform/errors';
 import { safeEqual } from '../../../platform/crypto';
-import type { Principal } from '../../../platform/http/context';
+import type { Principal, TenantRef } from '../../../platform/http/context';
 import type { Services } from '../../../platform/services';
 import { hashApiKeySecret, parseApiKey } from '../api-key-format';
 
@@ -41,9 +41,9 @@ async function touchLastUsed(services: Services, key: KeyRow): Promise<void> {
 export async function authenticateApiKey(services: Services, bearer: string): Promise<Principal> {
   const parsed = parseApiKey(bearer);
   if (!parsed) throw new AppError('INVALID_API_KEY', 'The API key is malformed', { details: { reason: 'malformed' } });
-  // The tenant's slug comes with the key (one round trip, not two): the tenants registry needs no tenant scope.
-  const found = await services.db.query<KeyRow & { slug: string | null }>(
-    'SELECT k.*, t.slug FROM atrium_find_api_key($1) k LEFT JOIN tenants t ON t.id = k.tenant_id',
+  // The tenant row comes with the key (one round trip, not three): the tenants registry needs no tenant scope.
+  const found = await services.db.query<KeyRow & { slug: string | null; name: string; status: TenantRef['status'] }>(
+    'SELECT k.*, t.slug, t.name, t.status FROM atrium_find_api_key($1) k LEFT JOIN tenants t ON t.id = k.tenant_id',
     [parsed.prefix],
   );
   const key = found.rows[0];
@@ -59,6 +59,7 @@ export async function authenticateApiKey(services: Services, bearer: string): Pr
     kind: 'api_key',
     subject: `key:${key.id}`,
     tenants: key.slug ? [key.slug] : [],
+    ...(key.slug ? { keyTenant: { id: key.tenant_id, slug: key.slug, name: key.name, status: key.status } } : {}),
     roles: [],
     groups: [],
     scopes: key.scopes,
