@@ -29,8 +29,15 @@ export async function writeCompletionStream(
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
+  // Frames written in one burst (a model's deltas often arrive several to a packet) leave in one socket
+  // write: corked until the current tick's work is done, which delays nothing that could have left sooner.
   const write = (frame: string) => {
-    if (!res.destroyed && !res.writableEnded) res.write(frame);
+    if (res.destroyed || res.writableEnded) return;
+    if (!res.writableCorked) {
+      res.cork();
+      process.nextTick(() => res.uncork());
+    }
+    res.write(frame);
   };
   const chunk = (delta: object, finish: string | null = null, extra: object = {}) =>
     write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })}\n\n`);
