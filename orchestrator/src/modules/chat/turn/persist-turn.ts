@@ -137,6 +137,10 @@ export async function finishTurn(turn: FinishedTurnInput): Promise<{ messageId: 
       latencyMs: Math.round(turn.latencyMs),
       safetyFlags: turn.safetyFlags,
     });
+    // Two records of usage on purpose, not two sources of truth: the message row (tokens, cost, latency) is the
+    // source of truth for GET /v1/admin/usage (governance), which slices by channel and conversation; this
+    // content-free daily rollup is the long-term cost ledger that outlives the messages when retention purges
+    // them. Written in the same transaction as the message, so within the retention window their totals agree.
     if (turn.model && turn.provider) {
       await tx.query(
         `INSERT INTO model_usage_daily (tenant_id, day, provider, model, requests, input_tokens, output_tokens, cost_usd)
