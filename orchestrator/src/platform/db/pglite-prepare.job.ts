@@ -1,4 +1,4 @@
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { runMigrations } from './migrate';
 import { openPglite, pgliteMigrationConnection, withBaselineWasm } from './pglite';
 
@@ -13,3 +13,4 @@ await withBaselineWasm(async () => {
     await db.close();
   }
 });
+parentPort?.postMessage('prepared');

@@ -22,6 +22,8 @@ export function startPreparingPglite(dataDir: string): void {
     // Any failure is left to the main thread: it opens the same folder and reports the real error.
     worker.once('error', () => resolve());
     worker.once('exit', () => resolve());
+    // the folder is closed and on disk: do not wait for the thread to wind down by itself
+    worker.once('message', () => void worker.terminate().finally(resolve));
   });
   preparing.set(dataDir, done);
 }
