@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildApiKey, buildTenant } from '../../../../test/factories';
 import { startChatwootHarness, type ChatwootHarness } from '../../../../test/fakes/chatwoot/harness';
@@ -63,6 +64,21 @@ describe('Chatwoot inbound deliveries', () => {
     expect(h.botReplies(conversation)).toHaveLength(1);
     const rows = (await deliveriesOf(h.tenant.id)).filter((d) => d.delivery_id === first.deliveryId);
     expect(rows).toHaveLength(1);
+  });
+
+  it('acknowledges simultaneous deliveries (recorded together) and records a delivery id sent twice at once only once', async () => {
+    const burst = Array.from({ length: 6 }, (_, i) => undeliveredCustomerMessage(`hello burst ${i}`));
+    const twice = randomUUID();
+    const records = await Promise.all([
+      ...burst.map(({ message }) => h.fake.deliverMessage(message, target)),
+      h.fake.deliverMessage(burst[0]!.message, target, { deliveryId: twice }),
+      h.fake.deliverMessage(burst[0]!.message, target, { deliveryId: twice }),
+    ]);
+    expect(records.map((r) => r.attempts.at(-1)!.status)).toEqual(records.map(() => 200));
+    expect((await deliveriesOf(h.tenant.id)).filter((d) => d.delivery_id === twice)).toHaveLength(1);
+    for (const { conversation } of burst) await h.waitFor(() => h.botReplies(conversation).length === 1, 'a reply in every conversation');
+    await h.quiesce(600);
+    expect(burst.map(({ conversation }) => h.botReplies(conversation).length)).toEqual(burst.map(() => 1));
   });
 
   it('answers 404 for an unknown integration id and 415 for a non-JSON body', async () => {

@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
-import { eventAccountId, headerValue, parseChatwootEvent, verifyChatwootSignature, type HeaderBag } from '@atrium/connectors/chatwoot';
+import {
+  eventAccountId,
+  headerValue,
+  isAtriumSourceId,
+  parseChatwootEvent,
+  verifyChatwootSignature,
+  type ChatwootEvent,
+  type HeaderBag,
+} from '@atrium/connectors/chatwoot';
 import { AppError } from '../../../platform/errors';
 import type { Services } from '../../../platform/services';
 import { integrationTenant, loadIntegration, type ChatwootIntegration } from '../integration-store';
+import { recordDelivery } from '../delivery-recorder';
 import { processDeliveryJob } from '../jobs/process-delivery.job';
 
 /**
@@ -39,6 +48,14 @@ function verify(services: Services, integration: ChatwootIntegration, input: Del
   if (!verdict.ok) throw new AppError('INVALID_SIGNATURE', `The Chatwoot signature was rejected (${verdict.reason})`, { details: { reason: verdict.reason } });
 }
 
+/**
+ * Atrium's own message coming back (Chatwoot sends a bot its own messages, README §1.5). The turn that posted it has
+ * mirrored it already, so it is recorded but needs no job: a third of the jobs per bot turn, otherwise.
+ * Only `message_created`: a `message_updated` of the bot's message may carry a customer's quick-reply tap.
+ */
+const ownEcho = (e: ChatwootEvent) =>
+  e.event === 'message_created' && e.message_type === 'outgoing' && e.sender?.type === 'agent_bot' && isAtriumSourceId(e.source_id);
+
 export async function receiveDelivery(services: Services, input: DeliveryInput): Promise<DeliveryAck> {
   const tenantId = await integrationTenant(services, input.integrationId);
   if (!tenantId) throw new AppError('NOT_FOUND', 'Chatwoot integration was not found');
@@ -54,19 +71,18 @@ export async function receiveDelivery(services: Services, input: DeliveryInput):
   if ('invalid' in parsed) throw new AppError('VALIDATION', `The ${parsed.name} delivery does not match Chatwoot's payload: ${parsed.issues.join('; ')}`);
   const eventName = parsed.known ? parsed.event.event : parsed.name || 'unknown';
   // A signed event for another Chatwoot account (a bot attached to foreign inboxes) is recorded but never acted on.
-  const relevant = parsed.known && eventAccountId(parsed.event) === integration.config.account_id;
+  const relevant = parsed.known && eventAccountId(parsed.event) === integration.config.account_id && !ownEcho(parsed.event);
 
-  // One round trip (migration 0402): the row is committed before the 200, without holding a pooled connection
-  // across BEGIN/scope/INSERT/COMMIT, which is what made acknowledgements queue for seconds under load.
-  const r = await services.db.query<{ id: string | null }>(`SELECT atrium_chatwoot_record_delivery($1, $2, $3, $4, $5, $6) AS id`, [
+  // One statement for all deliveries arriving together (delivery-recorder.ts): the row is committed before the 200
+  // without holding a pooled connection across BEGIN/scope/INSERT/COMMIT, which made acknowledgements queue for seconds.
+  const rowId = await recordDelivery(services, {
     tenantId,
     deliveryId,
-    integration.id,
-    eventName,
-    input.rawBody.toString('utf8'),
-    relevant ? 'received' : 'ignored',
-  ]);
-  const rowId = r.rows[0]?.id ?? null;
+    integrationId: integration.id,
+    event: eventName,
+    payload: input.rawBody.toString('utf8'),
+    status: relevant ? 'received' : 'ignored',
+  });
   if (!rowId) return { status: 'duplicate', delivery_id: deliveryId };
   if (!relevant) return { status: 'ignored', delivery_id: deliveryId };
   try {

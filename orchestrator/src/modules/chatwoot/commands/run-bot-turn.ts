@@ -1,5 +1,6 @@
 import { isChatwootError, replyIdempotencyKey, type ChatwootClient } from '@atrium/connectors/chatwoot';
 import type { Services } from '../../../platform/services';
+import type { Queryable } from '../../../platform/db';
 import { recordActivity } from '../../activity';
 import { newLease, type Lease } from '../conversation-lease';
 import { botClient, loadIntegration, type ChatwootIntegration } from '../integration-store';
@@ -35,6 +36,8 @@ interface Pending {
   row: MirrorRow;
   messages: Array<{ id: number; content: string }>;
   history: Array<{ role: string; content: string }>;
+  /** the reply slot, reserved in the same transaction when the mirror says the bot owns the conversation */
+  reservation?: { key: string; status: string; attempts: number };
 }
 
 /**
@@ -56,7 +59,11 @@ async function loadPending(
       await lease.releaseIn(tx);
       return null;
     }
-    return { row, messages, history: await recentHistory(tx, integration.tenantId, row.conversation_id) };
+    const history = await recentHistory(tx, integration.tenantId, row.conversation_id);
+    if (row.owner !== 'bot' || row.status !== 'pending') return { row, messages, history };
+    const inboundId = messages.at(-1)!.id;
+    const key = replyIdempotencyKey({ integrationId: integration.id, conversationId, inboundMessageId: inboundId });
+    return { row, messages, history, reservation: await reserveReply(tx, integration, conversationId, inboundId, key) };
   });
 }
 
@@ -83,17 +90,15 @@ async function stillTheBots(client: ChatwootClient, conversationId: number): Pro
 }
 
 /** Reserves the reply slot; returns whether an earlier attempt may already have posted it. */
-async function reserveReply(services: Services, integration: ChatwootIntegration, conversationId: number, inboundId: number, key: string) {
-  return services.db.withTenant(integration.tenantId, async (tx) => {
-    const r = await tx.query<{ status: string; attempts: number }>(
-      `INSERT INTO chatwoot_replies (tenant_id, integration_id, inbound_message_id, chatwoot_conversation_id, idempotency_key, attempts)
-       VALUES ($1, $2, $3, $4, $5, 1)
-       ON CONFLICT (tenant_id, integration_id, inbound_message_id) DO UPDATE SET attempts = chatwoot_replies.attempts + 1, updated_at = now()
-       RETURNING status, attempts`,
-      [integration.tenantId, integration.id, inboundId, conversationId, key],
-    );
-    return r.rows[0]!;
-  });
+async function reserveReply(tx: Queryable, integration: ChatwootIntegration, conversationId: number, inboundId: number, key: string) {
+  const r = await tx.query<{ status: string; attempts: number }>(
+    `INSERT INTO chatwoot_replies (tenant_id, integration_id, inbound_message_id, chatwoot_conversation_id, idempotency_key, attempts)
+     VALUES ($1, $2, $3, $4, $5, 1)
+     ON CONFLICT (tenant_id, integration_id, inbound_message_id) DO UPDATE SET attempts = chatwoot_replies.attempts + 1, updated_at = now()
+     RETURNING status, attempts`,
+    [integration.tenantId, integration.id, inboundId, conversationId, key],
+  );
+  return { key, ...r.rows[0]! };
 }
 
 async function runEngine(services: Services, integration: ChatwootIntegration, pending: Pending): Promise<TurnOutcome> {
@@ -160,8 +165,8 @@ const typingShown = new Set<number>();
 async function answerOnce(services: Services, integration: ChatwootIntegration, client: ChatwootClient, pending: Pending): Promise<void> {
   const conversationId = Number(pending.row.chatwoot_conversation_id);
   const inboundId = pending.messages.at(-1)!.id;
-  const key = replyIdempotencyKey({ integrationId: integration.id, conversationId, inboundMessageId: inboundId });
-  const reservation = await reserveReply(services, integration, conversationId, inboundId, key);
+  const reservation = pending.reservation!; // answerOnce runs only for a bot-owned pending conversation
+  const key = reservation.key;
   const ids = pending.messages.map((m) => m.id);
   if (reservation.status === 'posted' || reservation.status === 'handed_off') return skip(services, integration, pending.row, ids);
   const typing = setTimeout(() => {
