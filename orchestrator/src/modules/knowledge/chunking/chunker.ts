@@ -1,4 +1,6 @@
-import { getEncoding, type Tiktoken } from 'js-tiktoken';
+// gpt-tokenizer (pure JS, same cl100k_base ranks and counts as tiktoken): ~3x faster than js-tiktoken on
+// SciFact abstracts and loads in milliseconds instead of ~0.9 s; tokenising was most of the chunking stage
+import { countTokens as countCl100k, decode, encode } from 'gpt-tokenizer/encoding/cl100k_base';
 import { splitBlocks, type Block } from './blocks';
 
 export interface ChunkingOptions {
@@ -27,15 +29,8 @@ interface Piece {
   text?: string;
 }
 
-let encoder: Tiktoken | undefined;
-function tokenizer(): Tiktoken {
-  // the rank table ships inside js-tiktoken; loading it takes ~100 ms, so do it once and lazily
-  encoder ??= getEncoding('cl100k_base');
-  return encoder;
-}
-
 export function countTokens(text: string): number {
-  return tokenizer().encode(text).length;
+  return countCl100k(text);
 }
 
 const SENTENCE_END = /[.!?。](?=\s)|\n/g;
@@ -55,10 +50,10 @@ function splitLong(text: string, start: number, end: number, maxTokens: number, 
       pieces.push({ start: from, end: cut, tokens, headingPath });
     } else {
       // one sentence longer than a chunk: cut on token boundaries, mapped back to characters
-      const ids = tokenizer().encode(text.slice(from, cut));
+      const ids = encode(text.slice(from, cut));
       let offset = from;
       for (let i = 0; i < ids.length; i += maxTokens) {
-        const part = tokenizer().decode(ids.slice(i, i + maxTokens));
+        const part = decode(ids.slice(i, i + maxTokens));
         const partEnd = Math.min(cut, offset + part.length);
         pieces.push({ start: offset, end: partEnd, tokens: Math.min(maxTokens, ids.length - i), headingPath });
         offset = partEnd;
