@@ -1,5 +1,5 @@
 import type { TenantContext } from '../../platform/http/context';
-import { activeTenantConfig } from '../tenants';
+import { cachedTenantConfig } from '../tenants';
 import { invokeTool, type ToolOutcome } from './commands/invoke-tool';
 import { createRunGuard, type RunGuard } from './run-guard';
 import { listTools } from './tool-store';
@@ -59,7 +59,7 @@ export function createToolProvider(): ToolProvider {
   const guardFor = async (turn: ToolTurnContext) => {
     let guard = guards.get(turn);
     if (!guard) {
-      const { config } = await turn.ctx.services.db.withTenant(turn.ctx.tenant.id, (tx) => activeTenantConfig(tx, turn.ctx.tenant.id));
+      const { config } = await cachedTenantConfig(turn.ctx.services, turn.ctx.tenant.id);
       guard = createRunGuard(config.tools.max_calls_per_turn);
       guards.set(turn, guard);
     }
@@ -68,10 +68,9 @@ export function createToolProvider(): ToolProvider {
   return {
     async list(turn) {
       const { ctx } = turn;
-      const tools = await ctx.services.db.withTenant(ctx.tenant.id, async (tx) => {
-        const { config } = await activeTenantConfig(tx, ctx.tenant.id);
-        return config.tools.enabled ? listTools(tx, ctx.tenant.id, { enabledOnly: true }) : [];
-      });
+      // The cached config (as the turn reads it): a disabled registry costs no transaction at all.
+      const { config } = await cachedTenantConfig(ctx.services, ctx.tenant.id);
+      const tools = config.tools.enabled ? await ctx.services.db.withTenant(ctx.tenant.id, (tx) => listTools(tx, ctx.tenant.id, { enabledOnly: true })) : [];
       return tools
         .filter((t) => mayTrigger(t, ctx.principal))
         .map((t) => ({
