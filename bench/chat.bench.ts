@@ -15,6 +15,7 @@ import { ModelRouter } from '../connectors/llm';
 import { startFakeLlm } from '../test/fakes/llm';
 import { bearer, buildApiKey, buildTenant } from '../test/factories';
 import { createTestAtrium } from '../test/support/app';
+import pg from 'pg';
 import { ChatClient } from './chat/http-client';
 import { percentile, recordBenchmark } from './lib/report';
 
@@ -51,6 +52,14 @@ const log = (line: string) => console.log(line);
 const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : 'not measured (deadline reached)');
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
 const inTime = () => Date.now() < DEADLINE;
+
+// PostgreSQL round trips per turn: a figure the machine's load cannot move (every statement is one round trip).
+let statements = 0;
+const clientQuery = pg.Client.prototype.query as unknown as (...args: unknown[]) => unknown;
+(pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client, ...args: unknown[]) {
+  statements += 1;
+  return clientQuery.apply(this, args);
+};
 
 const fake = await startFakeLlm();
 const atrium = await createTestAtrium({
@@ -100,6 +109,7 @@ try {
   const added: number[] = [];
   const totals: number[] = [];
   let cited = 0;
+  const statementsBefore = statements;
   for (let i = 0; i < TURNS && inTime(); i++) {
     const t = await turn(QUESTIONS[i % QUESTIONS.length]!);
     totals.push(t.totalMs);
@@ -107,6 +117,7 @@ try {
     if (t.cited) cited += 1;
   }
 
+  const roundTrips = (statements - statementsBefore) / Math.max(1, added.length);
   log(`streams (${STREAMS}) …`);
   // The fake model's own time to first token through the same router and SDK, with a prompt of the same
   // size, measured alternately with Atrium's streams so both see the same machine load.
@@ -158,6 +169,7 @@ try {
     '|---|---|---|---|',
     `| time Atrium adds to a turn (client round trip − model wait), p50 | **${ms(p50)}** | ≤ 15 ms | ${verdict(p50 <= 15)} |`,
     `| time Atrium adds to a turn, p99 | **${ms(p99)}** | ≤ 50 ms | ${verdict(p99 <= 50)} |`,
+    `| PostgreSQL round trips per turn (statements sent, averaged over the sequential turns; independent of load) | ${roundTrips.toFixed(1)} | | |`,
     `| whole turn at the client (incl. the fake model's HTTP round trip), p50 / p95 / p99 | ${ms(percentile(totals, 50))} / ${ms(percentile(totals, 95))} / ${ms(percentile(totals, 99))} | | |`,
     `| time to first token added to a stream (p50 client TTFT ${ms(percentile(ttfts, 50))} − p50 model TTFT ${ms(percentile(modelTtfts, 50))}) | **${ms(ttftAdded)}** | ≤ 10 ms | ${verdict(ttftAdded <= 10)} |`,
     `| throughput, ${CONCURRENCY} concurrent clients | ${throughput.toFixed(1)} turns/s (${concurrentLatencies.length} turns in ${concurrentSeconds.toFixed(1)} s; latency p50 ${ms(percentile(concurrentLatencies, 50))}, p95 ${ms(percentile(concurrentLatencies, 95))}) | | |`,
