@@ -1,7 +1,8 @@
 import type { Principal } from '../../orchestrator/src/platform/http/context';
 import { embedderFor } from '../../orchestrator/src/modules/knowledge';
+import { toVectorLiteral } from '../../orchestrator/src/modules/knowledge/embedding/embedder';
 import { searchVector } from '../../orchestrator/src/modules/knowledge/retrieval/vector';
-import type { AccessFilter } from '../../orchestrator/src/modules/knowledge/retrieval/bm25';
+import { accessPredicate, type AccessFilter } from '../../orchestrator/src/modules/knowledge/retrieval/bm25';
 import { createTenant } from '../../orchestrator/src/modules/tenants';
 import { percentile } from '../lib/report';
 import type { BenchAtrium } from './environment';
@@ -50,6 +51,9 @@ export function syntheticTexts(count: number, words: number, seed: number): stri
 
 export interface SyntheticResult {
   chunks: number;
+  /** The HNSW index as the migrations define it (operator class and build options), and the ef_search used. */
+  index: string;
+  efSearch: number;
   loadSeconds: number;
   indexBuildSeconds: number;
   unfiltered: { recall10: number; p50: number; p95: number; exactP50: number };
@@ -68,9 +72,13 @@ export async function runSynthetic(bench: BenchAtrium, total: number, log: (line
     name: 'Synthetic',
   });
 
-  // bulk load as the owner, then build the HNSW index once (incremental inserts would be ~10x slower)
+  // bulk load as the owner, then build the HNSW index once (incremental inserts would be ~10x slower),
+  // rebuilt from the migrations' own definition so the figures are those of the product's index
   const loadStarted = performance.now();
-  await superuser.query(`DROP INDEX IF EXISTS knowledge_chunks_hnsw_${dims}`);
+  const index = await superuser.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE indexname = $1`, [`knowledge_chunks_hnsw_${dims}`]);
+  const indexDefinition = index.rows[0]?.indexdef;
+  if (!indexDefinition) throw new Error(`no HNSW index for ${dims} dimensions in the migrations`);
+  await superuser.query(`DROP INDEX knowledge_chunks_hnsw_${dims}`);
   const doc = await superuser.query<{ id: string }>(
     `INSERT INTO knowledge_documents (tenant_id, title, status) VALUES ($1, 'synthetic', 'indexed') RETURNING id`,
     [tenant.id],
@@ -96,9 +104,7 @@ export async function runSynthetic(bench: BenchAtrium, total: number, log: (line
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const buildStarted = performance.now();
   await superuser.query(`SET maintenance_work_mem = '1GB'`);
-  await superuser.query(
-    `CREATE INDEX knowledge_chunks_hnsw_${dims} ON knowledge_chunks USING hnsw ((embedding::vector(${dims})) vector_cosine_ops) WHERE embedding_dims = ${dims}`,
-  );
+  await superuser.query(indexDefinition);
   const indexBuildSeconds = (performance.now() - buildStarted) / 1000;
   await superuser.query('ANALYZE knowledge_chunks');
   log(`  loaded in ${loadSeconds.toFixed(0)} s, HNSW built in ${indexBuildSeconds.toFixed(0)} s`);
@@ -106,21 +112,29 @@ export async function runSynthetic(bench: BenchAtrium, total: number, log: (line
   const queries = await embedder.embed(syntheticTexts(QUERIES, 8, 99), 'query');
   const everyone: AccessFilter = { groups: [], seesAllGroups: true };
   const sales: AccessFilter = { groups: ['sales'], seesAllGroups: false };
-  const run = async (vector: Float32Array, access: AccessFilter, exact: boolean) =>
+  const run = async (vector: Float32Array, access: AccessFilter, exact: boolean, efSearch = services.config.KNOWLEDGE_HNSW_EF_SEARCH) =>
     services.db.withTenant(tenant.id, async (tx) => {
-      if (exact) await tx.query('SET LOCAL enable_indexscan = off');
       const t0 = performance.now();
-      const rows = await searchVector(tx, tenant.id, vector, access, 10, services.config.KNOWLEDGE_HNSW_EF_SEARCH);
-      return { ids: rows.map((r) => r.chunkId), ms: performance.now() - t0 };
+      if (!exact) {
+        const rows = await searchVector(tx, tenant.id, vector, access, 10, efSearch);
+        return { ids: rows.map((r) => r.chunkId), ms: performance.now() - t0 };
+      }
+      // ground truth: a full scan at full precision (the index holds half-precision copies)
+      const truth = await tx.query<{ id: string }>(
+        `SELECT c.id FROM knowledge_chunks c WHERE c.tenant_id = $4 AND c.embedding_dims = ${dims} AND ${accessPredicate('c', 2)}
+         ORDER BY (c.embedding::vector(${dims})) <=> $1::vector(${dims}), c.id DESC LIMIT 10`,
+        [toVectorLiteral(vector), access.seesAllGroups, access.groups, tenant.id],
+      );
+      return { ids: truth.rows.map((r) => r.id), ms: performance.now() - t0 };
     });
 
-  const measure = async (access: AccessFilter) => {
+  const measure = async (access: AccessFilter, efSearch?: number) => {
     let recall = 0;
     const returned: number[] = [];
     const latency: number[] = [];
     const exactLatency: number[] = [];
     for (const vector of queries) {
-      const approximate = await run(vector, access, false);
+      const approximate = await run(vector, access, false, efSearch);
       const truth = await run(vector, access, true);
       const truthSet = new Set(truth.ids);
       recall += approximate.ids.filter((id) => truthSet.has(id)).length / Math.max(1, truth.ids.length);
@@ -133,8 +147,17 @@ export async function runSynthetic(bench: BenchAtrium, total: number, log: (line
   for (const vector of queries.slice(0, 20)) await run(vector, everyone, false); // warm-up
   const open = await measure(everyone);
   const filtered = await measure(sales);
+  // BENCH_EF_SWEEP=40,100,200: recall/latency at other ef_search values on the same index (logged only), to pick the default
+  for (const ef of (process.env.BENCH_EF_SWEEP ?? '').split(',').filter(Boolean).map(Number)) {
+    const swept = await measure(everyone, ef);
+    log(
+      `  ef_search ${ef}: recall@10 ${swept.recall10.toFixed(3)}, p50 ${percentile(swept.latency, 50).toFixed(1)} ms, p95 ${percentile(swept.latency, 95).toFixed(1)} ms`,
+    );
+  }
   return {
     chunks: total,
+    index: indexDefinition.replace(/^.*USING hnsw /, '').replace(/\s+WHERE .*$/, ''),
+    efSearch: services.config.KNOWLEDGE_HNSW_EF_SEARCH,
     loadSeconds,
     indexBuildSeconds,
     unfiltered: { recall10: open.recall10, p50: percentile(open.latency, 50), p95: percentile(open.latency, 95), exactP50: percentile(open.exactLatency, 50) },
