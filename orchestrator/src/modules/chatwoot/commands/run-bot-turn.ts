@@ -126,12 +126,13 @@ async function deliverAnswer(
   outcome: Extract<TurnOutcome, { kind: 'answer' }>,
   key: string,
   mayExist: boolean,
-): Promise<void> {
+  lease: Lease,
+): Promise<boolean> {
   const conversationId = Number(pending.row.chatwoot_conversation_id);
   const inboundId = pending.messages.at(-1)!.id;
   const { content, interactive } = renderAnswer(outcome.text, outcome.citations, outcome.quickReplies);
   const posted = await postOnce(client, conversationId, { content, interactive, idempotencyKey: key }, mayExist);
-  await services.db.withTenant(integration.tenantId, async (tx) => {
+  return services.db.withTenant(integration.tenantId, async (tx) => {
     await findMirror(tx, integration.tenantId, integration.id, conversationId, true); // lock order: mirror row first, as apply-event does
     await tx.query(
       `UPDATE chatwoot_replies SET status = 'posted', chatwoot_message_id = $4, updated_at = now() WHERE tenant_id = $1 AND integration_id = $2 AND inbound_message_id = $3`,
@@ -156,31 +157,35 @@ async function deliverAnswer(
       summary: `The bot answered in Chatwoot conversation ${conversationId}`,
       data: { citations: outcome.citations.length, quick_replies: outcome.quickReplies?.length ?? 0 },
     });
+    // the turn's next round, in this transaction: nothing more to answer → release the lease here (true)
+    if ((await unansweredCustomerMessages(tx, integration.tenantId, integration.id, pending.row)).length) return false;
+    await lease.releaseIn(tx);
+    return true;
   });
 }
 
 /** conversations where this process showed "typing…", so the indicator is cleared only where it was set */
 const typingShown = new Set<number>();
 
-async function answerOnce(services: Services, integration: ChatwootIntegration, client: ChatwootClient, pending: Pending): Promise<void> {
+/** Answers (or hands off) one batch of messages; true when it also found nothing left and released the lease. */
+async function answerOnce(services: Services, integration: ChatwootIntegration, client: ChatwootClient, pending: Pending, lease: Lease): Promise<boolean> {
   const conversationId = Number(pending.row.chatwoot_conversation_id);
   const inboundId = pending.messages.at(-1)!.id;
   const reservation = pending.reservation!; // answerOnce runs only for a bot-owned pending conversation
   const key = reservation.key;
   const ids = pending.messages.map((m) => m.id);
-  if (reservation.status === 'posted' || reservation.status === 'handed_off') return skip(services, integration, pending.row, ids);
+  if (reservation.status === 'posted' || reservation.status === 'handed_off') return skip(services, integration, pending.row, ids).then(() => false);
   const typing = setTimeout(() => {
     typingShown.add(conversationId);
     void client.toggleTyping(conversationId, true).catch(() => undefined); // cosmetic: never delays or fails a turn
   }, TYPING_AFTER_MS);
   const outcome = await runEngine(services, integration, pending).finally(() => clearTimeout(typing));
   const customerText = pending.messages.map((m) => m.content).join('\n');
-  if (outcome.kind === 'silent') return skip(services, integration, pending.row, ids);
+  if (outcome.kind === 'silent') return skip(services, integration, pending.row, ids).then(() => false);
   const userMessageId = outcome.persisted?.userMessageId;
   if (outcome.kind === 'answer') {
     try {
-      await deliverAnswer(services, integration, client, pending, outcome, key, reservation.attempts > 1);
-      return;
+      return await deliverAnswer(services, integration, client, pending, outcome, key, reservation.attempts > 1, lease);
     } catch (error) {
       if (isChatwootError(error) && error.retryable) throw error; // the job retries (same key, no duplicate)
       services.log.warn({ err: error, conversationId }, 'bot reply undeliverable; handing off');
@@ -222,6 +227,7 @@ async function answerOnce(services: Services, integration: ChatwootIntegration, 
       [integration.tenantId, integration.id, inboundId],
     ),
   );
+  return false;
 }
 
 export async function runBotTurn(services: Services, input: { tenantId: string; integrationId: string; conversationId: number }): Promise<TurnResult> {
@@ -249,7 +255,10 @@ export async function runBotTurn(services: Services, input: { tenantId: string; 
         await skip(services, integration, pending.row, ids, 'human');
         return 'done';
       }
-      await answerOnce(services, integration, client, pending);
+      if (await answerOnce(services, integration, client, pending, lease)) {
+        released = true;
+        return 'done';
+      }
     }
     return 'busy'; // more kept arriving: the job schedules another turn
   } finally {
