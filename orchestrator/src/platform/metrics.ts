@@ -100,6 +100,14 @@ export const handoffs = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Channels Atrium's own clients use; any other name (the API accepts any short lowercase one) is "other". */
+const KNOWN_CHANNELS = new Set(['api', 'widget', 'chatwoot', 'playground', 'eval']);
+
+/** A channel as a label value: bounded, so a client naming channels freely cannot blow up the series count. */
+export function channelLabel(channel: string): string {
+  return KNOWN_CHANNELS.has(channel) ? channel : 'other';
+}
+
 /** One finished model generation (call after the turn commits, so a rolled-back turn is not counted). */
 export function observeModelCall(call: {
   provider: string;

@@ -60,6 +60,13 @@ describe('chat metrics at GET /metrics', () => {
     expect(await sample('atrium_chat_turns_total', { channel: 'api', answered_by: 'model' })).toBe(before.turns + 1);
   });
 
+  it('keeps the channel label bounded: a channel name of the caller\'s own counts as "other"', async () => {
+    const before = await sample('atrium_chat_turns_total', { channel: 'other', answered_by: 'model' });
+    await ask('How long do refunds take?', { channel: 'partner-portal-7' }).expect(200);
+    expect(await sample('atrium_chat_turns_total', { channel: 'other', answered_by: 'model' })).toBe(before + 1);
+    expect((await atrium.http.get('/metrics')).text).not.toContain('partner-portal-7');
+  });
+
   it('records a failed model call and the handoff it causes, and a handoff a caller asks for', async () => {
     const failedBefore = await sample('atrium_model_call_duration_seconds_count', { provider: 'openai', model: 'gpt-4o-mini', outcome: 'error' });
     const handoffsBefore = await sample('atrium_handoffs_total', { channel: 'api', reason: 'model_failure' });

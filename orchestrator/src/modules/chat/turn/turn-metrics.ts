@@ -1,5 +1,5 @@
 import type { LlmError } from '@atrium/connectors/llm';
-import { chatTurns, observeModelCall } from '../../../platform/metrics';
+import { channelLabel, chatTurns, observeModelCall } from '../../../platform/metrics';
 import type { Generation } from './generate';
 import type { AnsweredBy } from './types';
 
@@ -22,7 +22,7 @@ export function failedGeneration(error: LlmError, seconds: number): FailedGenera
  * so a rolled-back turn is never counted; handoffs are counted where they happen (conversations' escalateIn).
  */
 export function recordTurnMetrics(turn: { channel: string; answeredBy: AnsweredBy; generation?: Generation; failed?: FailedGeneration }): void {
-  chatTurns.inc({ channel: turn.channel, answered_by: turn.answeredBy });
+  chatTurns.inc({ channel: channelLabel(turn.channel), answered_by: turn.answeredBy });
   const { generation, failed } = turn;
   if (generation) {
     observeModelCall({

@@ -1,5 +1,5 @@
 import type { Tx } from '../../../platform/db';
-import { handoffs } from '../../../platform/metrics';
+import { channelLabel, handoffs } from '../../../platform/metrics';
 import type { TenantContext } from '../../../platform/http/context';
 import { recordActivity } from '../../activity';
 import { actorOf, recordAudit } from '../../audit';
@@ -48,7 +48,7 @@ export async function escalateIn(
   const event = { conversationId: row.id, channel: row.channel, externalId: row.external_id, reason: escalation.reason, note: escalation.note ?? null };
   tx.afterCommit(() => {
     // Counted once committed (a rolled-back handoff never happened), and only here: every handoff comes through escalateIn.
-    handoffs.inc({ channel: row.channel, reason: escalation.reason });
+    handoffs.inc({ channel: channelLabel(row.channel), reason: escalation.reason });
     ctx.services.bus.publish({ tenantId: ctx.tenant.id, type: CONVERSATION_ESCALATED, data: event });
   });
   return row;
