@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
 import { buildTenant } from '../../../../test/factories';
-import { recordAudit } from './record-audit';
+import { recordAudit, recordAudits } from './record-audit';
 import { verifyAuditChain } from './verify-chain';
 import { systemActor } from './audit.events';
 
@@ -29,6 +29,29 @@ describe('audit log', () => {
     await append(t.id, 5);
     const r = await verifyAuditChain(atrium.services.db, t.id);
     expect(r).toMatchObject({ ok: true, checked: 6, lastSeq: 6 }); // 1 from tenant creation + 5
+  });
+
+  it('appends a batch in order in one call, interleaving with single appends, and the chain verifies', async () => {
+    const t = await buildTenant(atrium.services);
+    const batch = await atrium.services.db.withTenant(t.id, (tx) =>
+      recordAudits(
+        tx,
+        t.id,
+        ['a', 'b', 'c'].map((id) => ({
+          action: 'config.published' as const,
+          actor: systemActor('test'),
+          resource: { type: 'tenant_config', id },
+          data: { id },
+        })),
+      ),
+    );
+    expect(batch.map((r) => r.seq)).toEqual([2, 3, 4]);
+    await append(t.id, 2);
+    expect(await verifyAuditChain(atrium.services.db, t.id)).toMatchObject({ ok: true, checked: 6, lastSeq: 6 });
+    const rows = await atrium.services.db.withTenant(t.id, (tx) =>
+      tx.query<{ resource_id: string }>(`SELECT resource_id FROM audit_log WHERE seq BETWEEN 2 AND 4 ORDER BY seq`),
+    );
+    expect(rows.rows.map((r) => r.resource_id)).toEqual(['a', 'b', 'c']);
   });
 
   it('concurrent writers never fork the chain', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Tx } from '../../../platform/db';
 import { AppError, isAppError } from '../../../platform/errors';
 import type { Services } from '../../../platform/services';
-import { recordAudit, systemActor } from '../../audit';
+import { recordAudits, systemActor } from '../../audit';
 import { recordActivity } from '../../activity';
 import { activeTenantConfig } from '../../tenants';
 import { chunkText, type Chunk } from '../chunking/chunker';
@@ -170,26 +170,27 @@ export async function indexDocuments(services: Services, tenantId: string, docum
     await tx.query('DELETE FROM knowledge_document_blobs WHERE document_id = ANY($1::uuid[])', [
       [...unchanged.filter((d) => present.has(d.id)).map((d) => d.id), ...writes.map((w) => w.documentId)],
     ]);
-    for (const w of writes) {
-      outcomes.set(w.documentId, 'indexed');
-      await recordAudit(tx, tenantId, {
-        action: 'knowledge.document.indexed',
+    for (const w of writes) outcomes.set(w.documentId, 'indexed');
+    const failed = [...failures].filter(([id]) => present.has(id));
+    for (const [id, failure] of failed) {
+      await markDocumentFailed(tx, id, failure.code, failure.message);
+      outcomes.set(id, 'failed');
+    }
+    // one audit row per document, appended in one statement (not three round trips each under the tenant's audit lock)
+    await recordAudits(tx, tenantId, [
+      ...writes.map((w) => ({
+        action: 'knowledge.document.indexed' as const,
         actor: systemActor('knowledge.index'),
         resource: { type: 'knowledge_document', id: w.documentId },
         data: { chunks: w.chunks.length, embedder: identity },
-      });
-    }
-    for (const [id, failure] of failures) {
-      if (!present.has(id)) continue;
-      await markDocumentFailed(tx, id, failure.code, failure.message);
-      await recordAudit(tx, tenantId, {
-        action: 'knowledge.document.failed',
+      })),
+      ...failed.map(([id, failure]) => ({
+        action: 'knowledge.document.failed' as const,
         actor: systemActor('knowledge.index'),
         resource: { type: 'knowledge_document', id },
         data: { code: failure.code },
-      });
-      outcomes.set(id, 'failed');
-    }
+      })),
+    ]);
     if (writes.length > 0 || failures.size > 0) {
       await recordActivity(tx, services.bus, tenantId, {
         type: 'knowledge.documents.indexed',
