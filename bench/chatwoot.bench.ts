@@ -241,8 +241,8 @@ try {
 Load average when the run ended (1/5/15 min): ${load} on ${(await import('node:os')).cpus().length} cores — the machine is shared; figures
 measured under a high load are a floor for what Atrium does on a quiet one.
 
-Setup: API in the benchmark process, ${WORKERS} BullMQ worker processes, PostgreSQL 15 and Redis on the same 2-core machine, the fake
-Chatwoot (signed deliveries over loopback HTTP, Chatwoot's 3 × 3 s retry on 429/500). Engine: \`${ENGINE}\`${ENGINE === 'instant' ? ' (answers at once with one citation: the figures are the bridge without model or retrieval time)' : ' (chat pipeline with the fake LLM)'}. \`CHATWOOT_COALESCE_MS=0\` (the default 300 ms burst window would add 300 ms to every turn).
+Setup: an API process, ${WORKERS} BullMQ worker processes, PostgreSQL 15 and Redis on the same 2-core machine; the fake Chatwoot in the
+benchmark process (signed deliveries over loopback HTTP from a pool of ${process.env.FAKE_CHATWOOT_SENDERS ?? 50} senders, like Sidekiq's threads; Chatwoot's 3 × 3 s retry on 429/500). Engine: \`${ENGINE}\`${ENGINE === 'instant' ? ' (answers at once with one citation: the figures are the bridge without model or retrieval time)' : ' (chat pipeline with the fake LLM)'}. \`CHATWOOT_COALESCE_MS=0\` (the default 300 ms burst window would add 300 ms to every turn).
 
 | measure | result | target | |
 |---|---|---|---|
@@ -257,8 +257,17 @@ every 15 s), so it is a floor, not the steady state.
   recordBenchmark({ name: 'chatwoot', command: `npm run bench:chatwoot${ENGINE === 'instant' ? '' : ' (BENCH_CHATWOOT_ENGINE=pipeline)'}`, body });
   log(body);
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  await sleep(500);
+  // children first (they hold connections to the database dropped below); bounded, a stuck one is killed
+  await Promise.all(
+    [...children].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => (clearTimeout(force), resolve()));
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
   await stopServices(services).catch(() => undefined);
   await fake.close();
   await fakeLlm?.close();

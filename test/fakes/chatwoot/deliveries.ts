@@ -1,4 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /**
  * Outbound deliveries exactly as `lib/webhooks/trigger.rb` sends them (README §1.8): JSON body in Rails encoding,
@@ -82,16 +84,57 @@ export interface SendOptions extends DeliveryOptions {
   now: () => number;
 }
 
-async function attempt(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<DeliveryAttempt> {
-  const started = performance.now();
+/**
+ * Chatwoot sends deliveries from a bounded pool of Sidekiq threads, each with its own open/read timeout — never
+ * thousands of requests at once. The fake does the same: a bounded keep-alive pool (FAKE_CHATWOOT_SENDERS), with the
+ * attempt's clock and timeout starting when a sender (socket) takes it. With unbounded `fetch`, a backlog piled up as
+ * in-flight requests and stalled this process's event loop, so the bench's ack times measured the fake, not Atrium.
+ */
+const SENDERS = Number(process.env.FAKE_CHATWOOT_SENDERS ?? 50);
+const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: SENDERS }), https: new HttpsAgent({ keepAlive: true, maxSockets: SENDERS }) };
+
+function attempt(url: string, body: string, headers: Record<string, string>, timeoutMs: number, fresh = false): Promise<DeliveryAttempt> {
   const timestamp = Number(headers['x-chatwoot-timestamp'] ?? 0);
-  try {
-    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer(); // Chatwoot ignores the body, but we must drain it to free the socket
-    return { status: res.status, timestamp, durationMs: performance.now() - started };
-  } catch (err) {
-    return { status: null, error: (err as Error).message, timestamp, durationMs: performance.now() - started };
-  }
+  const target = new URL(url);
+  const secure = target.protocol === 'https:';
+  return new Promise((resolve) => {
+    let started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = (status: number | null, error?: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve({ status, ...(error ? { error } : {}), timestamp, durationMs: performance.now() - started });
+    };
+    const req = (secure ? httpsRequest : httpRequest)(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: fresh ? false : secure ? agents.https : agents.http,
+      },
+      (res) => {
+        res.resume(); // Chatwoot ignores the body, but it must be drained to free the socket
+        res.on('end', () => finish(res.statusCode ?? null));
+        res.on('error', (err) => finish(null, err.message));
+      },
+    );
+    req.on('socket', () => {
+      started = performance.now();
+      timer = setTimeout(() => req.destroy(new Error('The operation was aborted due to timeout')), timeoutMs);
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // an idle keep-alive socket the receiver closed just as it was reused: not a delivery failure (Node's documented retry)
+      if (!fresh && req.reusedSocket && err.code === 'ECONNRESET' && !done) {
+        done = true;
+        clearTimeout(timer);
+        return void attempt(url, body, headers, timeoutMs, true).then(resolve);
+      }
+      finish(null, err.message);
+    });
+    req.end(body);
+  });
 }
 
 export async function sendDelivery(target: DeliveryTarget, event: string, payload: unknown, options: SendOptions): Promise<DeliveryRecord> {
