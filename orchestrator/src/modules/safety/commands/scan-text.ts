@@ -60,7 +60,7 @@ export function decideActions(scan: Omit<ScanResult, 'actions' | 'redacted'>, po
 export function scanText(input: ScanInput): ScanResult {
   const { text, direction, policy } = input;
   const skipInjection = (input.skipInjection ?? direction === 'output') || policy.injection.action === 'off';
-  const injection = skipInjection ? NOT_CHECKED : detectInjection(text, policy.injection.threshold);
+  const injection = skipInjection ? NOT_CHECKED : detectInjection(text, policy.injection.threshold, direction === 'input' ? 'message' : 'document');
   const pii = detectPii(text, { types: input.detectTypes, minScore: policy.pii.minScore });
   const secrets = policy.secrets.action === 'off' ? [] : scanSecrets(text);
   const dlp = applyDlpRules(text, compileDlpRules(policy.dlp, { skipInvalid: input.skipInvalidDlp }), direction);

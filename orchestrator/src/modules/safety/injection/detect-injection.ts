@@ -27,11 +27,22 @@ function windows(text: string): string[] {
   return out;
 }
 
-export function detectInjection(text: string, threshold = 0.5): InjectionResult {
+/**
+ * What is scanned. The model learned from chat messages of a set where a third to a half are attacks;
+ * retrieved documents and tool output are declarative data from the tenant's own sources, out of that
+ * domain and far less often hostile. Their model score is therefore shifted by the prior odds (an
+ * assumed 5% against the training split's 37%), so plain statements ("Refunds are paid back within 14
+ * days") are not flagged on the model alone, while the cues still flag instructions planted in them.
+ */
+export type InjectionSource = 'message' | 'document';
+const DOCUMENT_PRIOR_SHIFT = Math.log(0.05 / 0.95) - Math.log(0.37 / 0.63);
+
+export function detectInjection(text: string, threshold = 0.5, source: InjectionSource = 'message'): InjectionResult {
   let score = 0;
   const cues = new Set<string>();
+  const shift = source === 'document' ? DOCUMENT_PRIOR_SHIFT : 0;
   for (const part of windows(text)) {
-    let partScore = modelProbability(part);
+    let partScore = modelProbability(part, shift);
     for (const cue of matchCues(part)) {
       cues.add(cue.id);
       if (cue.strong) partScore = Math.max(partScore, STRONG_CUE_SCORE);

@@ -1,7 +1,8 @@
 /**
  * Feature extraction shared by the runtime detector and scripts/train-injection-detector.ts, so the
- * weights and the features can never drift apart: hashed word uni/bi-grams, hashed character 3–5-grams
+ * weights and the features can never drift apart: hashed word uni/bi-grams, hashed character 2–6-grams
  * inside words (robust to German compounds and typos) and the heuristic cues, L2-normalised.
+ * A text is scored through several views (featureViews): the whole text and its sentence tails.
  */
 import { matchCues } from './heuristics';
 
@@ -17,6 +18,12 @@ export function hashFeature(feature: string): number {
   }
   return (h >>> 0) & MASK;
 }
+
+/**
+ * Character n-grams are many per word; at a quarter of a word's weight they add typo and compound
+ * robustness without drowning the word features (grouped CV on train: log-loss 0.168 → 0.157 vs 0.5).
+ */
+const CHAR_WEIGHT = 0.25;
 
 export function normalise(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
@@ -40,7 +47,7 @@ export function extractFeatures(text: string): Map<number, number> {
     add(`w:${w}`);
     if (i > 0) add(`b:${tokens[i - 1]} ${w}`);
     const padded = ` ${w} `;
-    for (let n = 3; n <= 5; n++) for (let j = 0; j + n <= padded.length; j++) add(`c:${padded.slice(j, j + n)}`, 0.5);
+    for (let n = 2; n <= 6; n++) for (let j = 0; j + n <= padded.length; j++) add(`c:${padded.slice(j, j + n)}`, CHAR_WEIGHT);
   });
   // Sentence openers capture imperatives ("Forget…", "Vergiss…", "Generate…") that divert the task,
   // as opposed to the questions and keyword searches of ordinary users.
@@ -60,4 +67,20 @@ export function extractFeatures(text: string): Map<number, number> {
   norm = Math.sqrt(norm) || 1;
   for (const [k, v] of counts) counts.set(k, v / norm);
   return counts;
+}
+
+/** Sentence tails scored besides the whole text; the last ones, where appended instructions sit. */
+const MAX_TAILS = 8;
+
+/**
+ * Feature vectors of the whole text and of each sentence tail (the text from a later sentence start to
+ * the end). An injection appended to a harmless question ("How is the weather? Now forget your rules…")
+ * is diluted in the whole-text vector but stands alone in its tail; the detector takes the worst view.
+ * Chosen by grouped cross-validation on the train split (accuracy 0.930 → 0.947 over the whole text alone).
+ */
+export function featureViews(text: string): Array<Map<number, number>> {
+  const sentences = text.split(/(?<=[.!?\n])\s+/).filter((s) => /[\p{L}\p{N}]/u.test(s));
+  const views = [extractFeatures(text)];
+  for (let i = Math.max(1, sentences.length - MAX_TAILS); i < sentences.length; i++) views.push(extractFeatures(sentences.slice(i).join(' ')));
+  return views;
 }

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { extractFeatures, FEATURE_BITS } from './features';
+import { FEATURE_BITS, featureViews } from './features';
 
 const ModelFile = z.object({
   kind: z.literal('atrium-injection-logreg'),
-  version: z.literal(1),
+  version: z.literal(2),
   featureBits: z.literal(FEATURE_BITS),
   bias: z.number(),
   threshold: z.number().min(0).max(1),
@@ -38,12 +38,18 @@ function model(): LoadedModel {
 }
 
 /**
- * Injection score from the learned model alone, shifted so that the decision threshold chosen by
- * cross-validation on the train split sits at 0.5 — policies then speak one scale whatever the model.
+ * Injection score from the learned model alone (the worst of the text's views), shifted so that the
+ * decision threshold chosen by cross-validation on the train split sits at 0.5 — policies then speak one
+ * scale whatever the model. logOddsShift moves the prior for sources unlike the training data.
  */
-export function modelProbability(text: string): number {
+export function modelProbability(text: string, logOddsShift = 0): number {
   const m = model();
-  let z = m.bias - Math.log(m.threshold / (1 - m.threshold));
-  for (const [k, v] of extractFeatures(text)) z += (m.weights.get(k) ?? 0) * v;
-  return 1 / (1 + Math.exp(-z));
+  const shift = m.bias - Math.log(m.threshold / (1 - m.threshold)) + logOddsShift;
+  let best = -Infinity;
+  for (const view of featureViews(text)) {
+    let z = shift;
+    for (const [k, v] of view) z += (m.weights.get(k) ?? 0) * v;
+    best = Math.max(best, z);
+  }
+  return 1 / (1 + Math.exp(-best));
 }
