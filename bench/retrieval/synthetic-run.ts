@@ -128,14 +128,18 @@ export async function runSynthetic(bench: BenchAtrium, total: number, log: (line
       return { ids: truth.rows.map((r) => r.id), ms: performance.now() - t0 };
     });
 
+  // exact results per (filter, query), computed once: the ef_search sweep reuses them
+  const truths = new Map<string, { ids: string[]; ms: number }>();
   const measure = async (access: AccessFilter, efSearch?: number) => {
     let recall = 0;
     const returned: number[] = [];
     const latency: number[] = [];
     const exactLatency: number[] = [];
-    for (const vector of queries) {
+    for (const [i, vector] of queries.entries()) {
       const approximate = await run(vector, access, false, efSearch);
-      const truth = await run(vector, access, true);
+      const key = `${access.groups.join(',')}:${i}`;
+      const truth = truths.get(key) ?? (await run(vector, access, true));
+      truths.set(key, truth);
       const truthSet = new Set(truth.ids);
       recall += approximate.ids.filter((id) => truthSet.has(id)).length / Math.max(1, truth.ids.length);
       returned.push(approximate.ids.length);
