@@ -129,15 +129,17 @@ async function insertMirroredMessage(
   content: string,
   citations: unknown[] = [],
 ): Promise<void> {
-  const m = await tx.query<{ id: string }>(
-    `INSERT INTO messages (tenant_id, conversation_id, role, content, citations, external_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [tenantId, conversationId, role, content, JSON.stringify(citations), `chatwoot:${chatwootId}`],
-  );
+  // one statement (three round trips before): the message, its link from the Chatwoot row, the conversation's clock
   await tx.query(
-    'UPDATE chatwoot_messages SET message_id = $4, pending_content = NULL WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = $3',
-    [tenantId, integrationId, chatwootId, m.rows[0]!.id],
+    `WITH m AS (
+       INSERT INTO messages (tenant_id, conversation_id, role, content, citations, external_id) VALUES ($1, $4, $5, $6, $7, $8) RETURNING id
+     ), linked AS (
+       UPDATE chatwoot_messages SET message_id = (SELECT id FROM m), pending_content = NULL
+        WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = $3
+     )
+     UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $4`,
+    [tenantId, integrationId, chatwootId, conversationId, role, content, JSON.stringify(citations), `chatwoot:${chatwootId}`],
   );
-  await tx.query('UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, conversationId]);
 }
 
 /**
