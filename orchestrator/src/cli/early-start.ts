@@ -6,7 +6,7 @@ import { pgliteDataDir, startPreparingPglite } from '../platform/db/pglite-prepa
  * migrations) on a worker thread while the application's modules load. See pglite-prepare.ts.
  */
 export function startEarly(argv: readonly string[]): void {
-  if (argv[0] !== 'serve') return;
+  if (argv[0] !== 'serve' || argv.includes('--help') || argv.includes('-h')) return;
   try {
     const config = loadConfig(undefined, argv.includes('--embedded') ? embeddedServeOverrides() : {});
     if (!config.DATABASE_URL) startPreparingPglite(pgliteDataDir(config));

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ describe('preparing a fresh PGlite folder on a worker thread', () => {
     startPreparingPglite(dir);
     await preparedPglite(dir);
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
+    expect(readdirSync(root)).toEqual(['pglite']); // the staging folder was renamed into place
 
     const { db, migrations } = await openDatabase(config);
     try {
