@@ -55,7 +55,12 @@ END $$;
 -- schema owner (it creates tables); callable by the app role, whose scheduled job invokes it.
 CREATE OR REPLACE FUNCTION atrium_ensure_partitions(months_ahead integer DEFAULT 3)
   RETURNS TABLE (parent text, partition_name text, outcome text)
-  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public
+  -- Creating a partition locks its parent exclusively, and one call touches both parents: waiting on a lock
+  -- could close a cycle with a request transaction (which holds one table and waits on the other, or on the
+  -- tenant audit lock). Giving up after 100 ms, well below deadlock_timeout, makes the maintainer the one that
+  -- yields (lock_not_available; its job retries later), never a customer's transaction.
+  SET lock_timeout = '100ms' AS $$
 DECLARE
   first_month date := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
   i integer;
@@ -64,8 +69,10 @@ BEGIN
   IF months_ahead < 0 OR months_ahead > 24 THEN
     RAISE EXCEPTION 'atrium_ensure_partitions: months_ahead must be between 0 and 24' USING ERRCODE = 'check_violation';
   END IF;
-  -- one maintainer at a time (two workers starting together would race on CREATE TABLE)
-  PERFORM pg_advisory_xact_lock(hashtextextended('atrium_partitions', 0));
+  -- one maintainer at a time (two workers starting together would race on CREATE TABLE); the other has nothing to do
+  IF NOT pg_try_advisory_xact_lock(hashtextextended('atrium_partitions', 0)) THEN
+    RETURN;
+  END IF;
   FOR t IN SELECT * FROM (VALUES ('messages', 'created_at'), ('audit_log', 'occurred_at')) AS v (tbl, col) LOOP
     FOR i IN 0..months_ahead LOOP
       parent := t.tbl;

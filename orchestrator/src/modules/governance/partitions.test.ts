@@ -117,6 +117,27 @@ describe('monthly partitions of messages and audit_log', () => {
     );
     expect(early.rows).toEqual([{ content: 'early' }]);
   });
+
+  it('yields to a request transaction instead of waiting on its locks, so it can never deadlock one', async () => {
+    const ahead = monthStart(2, 5);
+    await atrium.database.asSuperuser(`DROP TABLE IF EXISTS ${partitionOf('audit_log', ahead)}`);
+    // a request transaction that has written an audit row and is still open
+    const request = new pg.Client({ connectionString: appUrl(atrium.database.name) });
+    await request.connect();
+    try {
+      await request.query('BEGIN');
+      await request.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenant.id]);
+      await request.query(`SELECT count(*) FROM audit_log WHERE tenant_id = $1`, [tenant.id]);
+      const started = Date.now();
+      await expect(maintainPartitions(atrium.services)).rejects.toMatchObject({ code: '55P03' }); // lock_not_available
+      expect(Date.now() - started).toBeLessThan(900); // gave up before deadlock_timeout (1 s) could pick a victim
+      await request.query('COMMIT');
+    } finally {
+      await request.end();
+    }
+    const outcomes = await maintainPartitions(atrium.services);
+    expect(outcomes).toContainEqual({ parent: 'audit_log', partition: partitionOf('audit_log', ahead), outcome: 'created' });
+  });
 });
 
 /** Migrates a database to just before 0700, writes rows in two past months, then applies 0700 and checks them. */
