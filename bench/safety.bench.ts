@@ -1,7 +1,8 @@
 /**
  * npm run bench:safety — prompt-injection detection on the deepset test split and PII span detection on
  * presidio-synth-pii, scored as benchmarks/README §2.3 and §3.5 prescribe, plus scan throughput.
- * Writes the "safety" section of BENCHMARKS.md. The injection model was trained on the train split only.
+ * Writes the "safety" section of BENCHMARKS.md. The injection model was trained on the train split only (plus
+ * BANKING77 train rows as benign examples; see scripts/train-injection-detector.ts).
  * PII has no train split: recognizers were developed looking at the even-template half ("dev"); the
  * odd-template half ("held-out") is reported separately as the less optimistic figure.
  */
@@ -64,7 +65,7 @@ function injectionSection(): { body: string; accuracy: number } {
   const tpr = tp / (tp + fn);
   const [lo, hi] = wilson(accuracy, n);
   const body = [
-    `### Prompt injection — deepset/prompt-injections test split (${n} rows; model trained on train split only)`,
+    `### Prompt injection — deepset/prompt-injections test split (${n} rows; model trained on its train split only, plus BANKING77 train rows as benign support traffic)`,
     '',
     '| accuracy | Wilson 95% | TPR (recall) | FPR | precision | F1 | ROC-AUC | TP/FP/TN/FN | target |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -73,7 +74,7 @@ function injectionSection(): { body: string; accuracy: number } {
     'Reference: deberta-v3-base-injection 0.991; mBERT+LogReg 0.966; XLM-R zero-shot 0.552 (benchmarks README §2.4).',
     '',
     'Operating points of the same scores at other policy thresholds (`injection.threshold` / tenant `injection_threshold`).',
-    'Shown for tenants choosing a trade-off; the default (0.5) was fixed by cross-validation on the train split, not from this table.',
+    'Shown for tenants choosing a trade-off; the default (0.5) was fixed by cross-validation on the train split (most accurate within a ≤ 0.5% false-positive budget on held-out BANKING77 train intents), not from this table.',
     '',
     '| threshold | accuracy | TPR | FPR |',
     '|---|---|---|---|',
