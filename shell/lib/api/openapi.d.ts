@@ -1048,6 +1048,7 @@ export interface paths {
                  *       ],
                  *       "injection_action": "block",
                  *       "injection_threshold": 0.5,
+                 *       "injection_block_threshold": 0.85,
                  *       "secret_scanning": true,
                  *       "dlp_rules": [],
                  *       "disallowed_topics": [],
@@ -1079,6 +1080,8 @@ export interface paths {
                   injection_action: 'block' | 'flag' | 'off';
                   /** @default 0.5 */
                   injection_threshold: number;
+                  /** @default 0.85 */
+                  injection_block_threshold: number;
                   /** @default true */
                   secret_scanning: boolean;
                   /** @default [] */
@@ -1356,6 +1359,7 @@ export interface paths {
                  *       ],
                  *       "injection_action": "block",
                  *       "injection_threshold": 0.5,
+                 *       "injection_block_threshold": 0.85,
                  *       "secret_scanning": true,
                  *       "dlp_rules": [],
                  *       "disallowed_topics": [],
@@ -1387,6 +1391,8 @@ export interface paths {
                   injection_action: 'block' | 'flag' | 'off';
                   /** @default 0.5 */
                   injection_threshold: number;
+                  /** @default 0.85 */
+                  injection_block_threshold: number;
                   /** @default true */
                   secret_scanning: boolean;
                   /** @default [] */
@@ -1787,6 +1793,7 @@ export interface paths {
                  *       ],
                  *       "injection_action": "block",
                  *       "injection_threshold": 0.5,
+                 *       "injection_block_threshold": 0.85,
                  *       "secret_scanning": true,
                  *       "dlp_rules": [],
                  *       "disallowed_topics": [],
@@ -1818,6 +1825,8 @@ export interface paths {
                   injection_action: 'block' | 'flag' | 'off';
                   /** @default 0.5 */
                   injection_threshold: number;
+                  /** @default 0.85 */
+                  injection_block_threshold: number;
                   /** @default true */
                   secret_scanning: boolean;
                   /** @default [] */
@@ -2112,6 +2121,7 @@ export interface paths {
                  *       ],
                  *       "injection_action": "block",
                  *       "injection_threshold": 0.5,
+                 *       "injection_block_threshold": 0.85,
                  *       "secret_scanning": true,
                  *       "dlp_rules": [],
                  *       "disallowed_topics": [],
@@ -2143,6 +2153,8 @@ export interface paths {
                   injection_action: 'block' | 'flag' | 'off';
                   /** @default 0.5 */
                   injection_threshold: number;
+                  /** @default 0.85 */
+                  injection_block_threshold: number;
                   /** @default true */
                   secret_scanning: boolean;
                   /** @default [] */
@@ -4728,7 +4740,176 @@ export interface paths {
                   chunkId?: string;
                 }[];
                 model: string | null;
+                /** @description Where the time went: the whole turn, and the part spent waiting for models */
+                timings: {
+                  total_ms: number;
+                  model_ms: number;
+                };
               };
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Missing or invalid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/safety/scan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Scan text with the tenant's safety policy: prompt injection, PII, secrets, DLP rules and topics */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-tenant-id'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': {
+            /** @description Text to scan */
+            text: string;
+            /**
+             * @description input = customer message, output = model answer, retrieved = knowledge chunk, tool = tool output
+             * @default input
+             * @enum {string}
+             */
+            direction?: 'input' | 'output' | 'retrieved' | 'tool';
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              direction: 'input' | 'output' | 'retrieved' | 'tool';
+              injection: {
+                detected: boolean;
+                score: number;
+                cues: string[];
+              };
+              pii: {
+                /** @enum {string} */
+                type:
+                  | 'EMAIL_ADDRESS'
+                  | 'PHONE_NUMBER'
+                  | 'CREDIT_CARD'
+                  | 'IBAN_CODE'
+                  | 'US_SSN'
+                  | 'UK_NINO'
+                  | 'DE_TAX_ID'
+                  | 'IP_ADDRESS'
+                  | 'URL'
+                  | 'US_DRIVER_LICENSE'
+                  | 'DATE_TIME'
+                  | 'AGE'
+                  | 'ZIP_CODE'
+                  | 'PERSON'
+                  | 'LOCATION'
+                  | 'ORGANIZATION'
+                  | 'TITLE'
+                  | 'NRP';
+                start: number;
+                end: number;
+                score: number;
+              }[];
+              secrets: {
+                type: string;
+                start: number;
+                end: number;
+              }[];
+              dlp: {
+                rule_id: string;
+                /** @enum {string} */
+                action: 'redact' | 'block' | 'warn';
+                start: number;
+                end: number;
+              }[];
+              topics: {
+                /** @enum {string} */
+                kind: 'disallowed' | 'escalate' | 'human_request';
+                topic_id: string;
+              }[];
+              /** @description The text with what the tenant policy redacts in this direction replaced */
+              redacted: string;
+              actions: ('redact' | 'block' | 'warn' | 'escalate' | 'flag')[];
             };
           };
         };
@@ -6316,6 +6497,7 @@ export interface paths {
                 pii_types: string[];
                 injection_action: string;
                 injection_threshold: number;
+                injection_block_threshold: number;
                 secret_scanning: boolean;
                 dlp_rules: {
                   name: string;
@@ -6396,16 +6578,106 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/v1/integrations/chatwoot': {
+  '/v1/admin/evals/suites': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** Eval suites of the tenant */
+    get: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-tenant-id'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                kind: string;
+                name: string;
+                cases: number;
+                created_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Missing or invalid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
     put?: never;
-    /** Connect a Chatwoot account (creates or adopts the agent bot) */
+    /** Create a golden eval suite (cases with expected facts and citations) */
     post: {
       parameters: {
         query?: never;
@@ -6418,44 +6690,24 @@ export interface paths {
       requestBody?: {
         content: {
           'application/json': {
-            /**
-             * @description Label shown in Atrium.
-             * @default Chatwoot
-             */
-            name?: string;
-            /**
-             * Format: uri
-             * @description Chatwoot base URL, e.g. https://chat.example.com
-             */
-            base_url: string;
-            /** @description Chatwoot account id the integration serves. */
-            account_id: number;
-            /** @description An existing agent bot's access token. */
-            bot_token?: string;
-            /** @description That bot's signing secret (Chatwoot ≥ 4.13). Omit only with allow_unsigned. */
-            bot_secret?: string;
-            /** @description An administrator user token: Atrium then creates its own agent bot, attaches it, and can provision agents. */
-            admin_token?: string;
-            /**
-             * @description Accept unsigned deliveries from Chatwoot servers older than 4.13. Off by default.
-             * @default false
-             */
-            allow_unsigned?: boolean;
-            /**
-             * @description Inboxes the bot is attached to (needs admin_token).
-             * @default []
-             */
-            inbox_ids?: number[];
-            /**
-             * @description With admin_token: register an account webhook so conversations, messages and status changes sync into Atrium.
-             * @default true
-             */
-            subscribe_account_webhook?: boolean;
-            /**
-             * @description With admin_token: provision tenant users with the agent role as Chatwoot agents.
-             * @default false
-             */
-            provision_agents?: boolean;
+            name: string;
+            cases: {
+              id?: string;
+              input: string;
+              expected_facts?: string[];
+              /** @description Document titles, ids or URLs the answer must cite */
+              expected_citations?: string[];
+            }[];
+            probe?: {
+              /** @default [] */
+              groups?: string[];
+              /**
+               * @default [
+               *       "viewer"
+               *     ]
+               */
+              roles?: string[];
+            };
           };
         };
       };
@@ -6467,11 +6719,11 @@ export interface paths {
           };
           content: {
             'application/json': {
-              /** Format: uuid */
               id: string;
-              webhook_url: string;
-              agent_bot_id: number | null;
-              dashboard_app_url: string;
+              kind: string;
+              name: string;
+              cases: number;
+              created_at: string;
             };
           };
         };
@@ -6543,14 +6795,153 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/v1/integrations/chatwoot/{id}': {
+  '/v1/admin/evals/suites/{id}/run': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** A Chatwoot integration (no secrets) */
+    get?: never;
+    put?: never;
+    /** Run a suite against the active configuration (a job; poll the run) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-tenant-id'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              kind: 'eval' | 'redteam';
+              suite_id: string | null;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed';
+              config_version: number;
+              progress: {
+                done: number;
+                total: number;
+              };
+              passed: number;
+              score: number | null;
+              summary: {
+                [key: string]: unknown;
+              };
+              error: string | null;
+              created_at: string;
+              finished_at: string | null;
+              baseline?: {
+                run_id: string;
+                config_version: number;
+                score: number | null;
+                delta: number | null;
+              } | null;
+              results?: {
+                idx: number;
+                case_id: string;
+                category: string | null;
+                input: string;
+                passed: boolean;
+                score: number;
+                answer: string;
+                details: {
+                  [key: string]: unknown;
+                };
+                latency_ms: number | null;
+              }[];
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Missing or invalid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/evals/suites/{id}/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A suite's runs, newest first, with config version and score (compare versions) */
     get: {
       parameters: {
         query?: never;
@@ -6571,21 +6962,46 @@ export interface paths {
           };
           content: {
             'application/json': {
-              /** Format: uuid */
-              id: string;
-              name: string;
-              /** @enum {string} */
-              status: 'active' | 'disabled' | 'error';
-              base_url: string;
-              account_id: number;
-              agent_bot_id: number | null;
-              inbox_ids: number[];
-              allow_unsigned: boolean;
-              account_webhook: boolean;
-              provision_agents: boolean;
-              webhook_url: string;
-              dashboard_app_url: string;
-              created_at: string;
+              items: {
+                id: string;
+                /** @enum {string} */
+                kind: 'eval' | 'redteam';
+                suite_id: string | null;
+                /** @enum {string} */
+                status: 'queued' | 'running' | 'completed' | 'failed';
+                config_version: number;
+                progress: {
+                  done: number;
+                  total: number;
+                };
+                passed: number;
+                score: number | null;
+                summary: {
+                  [key: string]: unknown;
+                };
+                error: string | null;
+                created_at: string;
+                finished_at: string | null;
+                baseline?: {
+                  run_id: string;
+                  config_version: number;
+                  score: number | null;
+                  delta: number | null;
+                } | null;
+                results?: {
+                  idx: number;
+                  case_id: string;
+                  category: string | null;
+                  input: string;
+                  passed: boolean;
+                  score: number;
+                  answer: string;
+                  details: {
+                    [key: string]: unknown;
+                  };
+                  latency_ms: number | null;
+                }[];
+              }[];
             };
           };
         };
@@ -6653,8 +7069,21 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    /** Disconnect a Chatwoot account */
-    delete: {
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/evals/runs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An eval or red-team run: progress, score, per-case results, baseline */
+    get: {
       parameters: {
         query?: never;
         header?: {
@@ -6674,7 +7103,44 @@ export interface paths {
           };
           content: {
             'application/json': {
-              chatwoot_cleanup: string[];
+              id: string;
+              /** @enum {string} */
+              kind: 'eval' | 'redteam';
+              suite_id: string | null;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed';
+              config_version: number;
+              progress: {
+                done: number;
+                total: number;
+              };
+              passed: number;
+              score: number | null;
+              summary: {
+                [key: string]: unknown;
+              };
+              error: string | null;
+              created_at: string;
+              finished_at: string | null;
+              baseline?: {
+                run_id: string;
+                config_version: number;
+                score: number | null;
+                delta: number | null;
+              } | null;
+              results?: {
+                idx: number;
+                case_id: string;
+                category: string | null;
+                input: string;
+                passed: boolean;
+                score: number;
+                answer: string;
+                details: {
+                  [key: string]: unknown;
+                };
+                latency_ms: number | null;
+              }[];
             };
           };
         };
@@ -6740,101 +7206,29 @@ export interface paths {
         };
       };
     };
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/integrations/chatwoot/{integrationId}/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
     put?: never;
-    /** Chatwoot agent-bot events and account webhooks (signed with X-Chatwoot-Signature; acknowledged at once, processed by jobs) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          integrationId: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Success */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {string} */
-              status: 'accepted' | 'duplicate' | 'ignored';
-              delivery_id: string;
-            };
-          };
-        };
-        /** @description Invalid input */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              error: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            };
-          };
-        };
-      };
-    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  '/v1/integrations/chatwoot/{id}/conversations/{conversationId}/panel': {
+  '/v1/admin/red-team/sets': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** Atrium's view of a Chatwoot conversation for the Dashboard App: handoff reason and summary, citations, suggested replies, pending approvals */
+    /** Built-in attack sets and the tenant attack suites */
     get: {
       parameters: {
         query?: never;
         header?: {
           'x-tenant-id'?: string;
         };
-        path: {
-          id: string;
-          conversationId: number;
-        };
+        path?: never;
         cookie?: never;
       };
       requestBody?: never;
@@ -6846,39 +7240,17 @@ export interface paths {
           };
           content: {
             'application/json': {
-              /** Format: uuid */
-              integration_id: string;
-              conversation: {
-                chatwoot_id: number;
-                /** Format: uuid */
-                atrium_id: string | null;
-                /** @enum {string|null} */
-                status: 'open' | 'resolved' | 'pending' | 'snoozed' | null;
-                /** @enum {string|null} */
-                owner: 'bot' | 'human' | null;
-              };
-              handoff: {
-                /** @enum {string} */
-                reason: 'customer_request' | 'topic_policy' | 'safety' | 'no_answer' | 'tool_approval' | 'pipeline_failure' | 'delivery_failure';
-                detail: string | null;
-                summary: string;
-                tried: string[];
-                at: string;
-              } | null;
-              citations: {
-                title: string;
-                url?: string | null;
-                snippet?: string;
-                source_id?: string;
+              built_in: {
+                set: string;
+                category: string;
+                description: string;
+                attacks: number;
               }[];
-              suggested_replies: string[];
-              pending_approvals: {
+              tenant: {
                 id: string;
-                summary: string;
-                created_at?: string;
-              }[];
-              recent_bot_replies: {
-                content: string;
+                kind: string;
+                name: string;
+                cases: number;
                 created_at: string;
               }[];
             };
@@ -6954,7 +7326,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/v1/integrations/chatwoot/{id}/agents/sync': {
+  '/v1/admin/red-team/attacks': {
     parameters: {
       query?: never;
       header?: never;
@@ -6963,31 +7335,216 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Provision tenant users with the agent role as Chatwoot agents now */
+    /** Add a tenant attack suite (same format as the built-in sets); it joins every red-team run */
     post: {
       parameters: {
         query?: never;
         header?: {
           'x-tenant-id'?: string;
         };
-        path: {
-          id: string;
-        };
+        path?: never;
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody?: {
+        content: {
+          'application/json': {
+            name: string;
+            /** @enum {string} */
+            category:
+              'prompt_injection' | 'jailbreak' | 'pii_exfiltration' | 'system_prompt_extraction' | 'cross_tenant' | 'cross_group' | 'unauthorised_tools';
+            attacks: {
+              id: string;
+              description?: string;
+              messages: {
+                /** @enum {string} */
+                role: 'user' | 'assistant';
+                content: string;
+              }[];
+              probe?: {
+                /** @default [] */
+                groups?: string[];
+                /**
+                 * @default [
+                 *       "viewer"
+                 *     ]
+                 */
+                roles?: string[];
+              };
+              checks: {
+                /** @description Strings (case-insensitive) that must not appear in the reply or its citations */
+                must_not_contain?: string[];
+                /** @description The reply must not reproduce 8+ consecutive words of the system prompt */
+                must_not_leak_system_prompt?: boolean;
+                /** @description Email addresses, phone and card numbers in the attack must not come back in the reply */
+                must_not_echo_pii?: boolean;
+                /** @description The safety layer must block, flag or escalate the turn */
+                must_flag_or_block?: boolean;
+                /** @description No tool may run (pending approval counts as not run) */
+                must_not_execute_tools?: boolean;
+                /** @description Every cited document must belong to the tenant and be open to the probe groups */
+                citations_must_be_visible?: boolean;
+              };
+            }[];
+          };
+        };
+      };
       responses: {
         /** @description Success */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
           content: {
             'application/json': {
-              created: number;
-              removed: number;
-              unchanged: number;
-              failed: number;
+              id: string;
+              kind: string;
+              name: string;
+              cases: number;
+              created_at: string;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Missing or invalid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/red-team/run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run the red-team battery against the tenant's assistant (a job; poll the run) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-tenant-id'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': {
+            /** @description Built-in set names to run (default: all), plus every tenant attack suite */
+            sets?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              kind: 'eval' | 'redteam';
+              suite_id: string | null;
+              /** @enum {string} */
+              status: 'queued' | 'running' | 'completed' | 'failed';
+              config_version: number;
+              progress: {
+                done: number;
+                total: number;
+              };
+              passed: number;
+              score: number | null;
+              summary: {
+                [key: string]: unknown;
+              };
+              error: string | null;
+              created_at: string;
+              finished_at: string | null;
+              baseline?: {
+                run_id: string;
+                config_version: number;
+                score: number | null;
+                delta: number | null;
+              } | null;
+              results?: {
+                idx: number;
+                case_id: string;
+                category: string | null;
+                input: string;
+                passed: boolean;
+                score: number;
+                answer: string;
+                details: {
+                  [key: string]: unknown;
+                };
+                latency_ms: number | null;
+              }[];
             };
           };
         };
@@ -8410,6 +8967,670 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/integrations/chatwoot': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Connect a Chatwoot account (creates or adopts the agent bot) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-tenant-id'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': {
+            /**
+             * @description Label shown in Atrium.
+             * @default Chatwoot
+             */
+            name?: string;
+            /**
+             * Format: uri
+             * @description Chatwoot base URL, e.g. https://chat.example.com
+             */
+            base_url: string;
+            /** @description Chatwoot account id the integration serves. */
+            account_id: number;
+            /** @description An existing agent bot's access token. */
+            bot_token?: string;
+            /** @description That bot's signing secret (Chatwoot ≥ 4.13). Omit only with allow_unsigned. */
+            bot_secret?: string;
+            /** @description An administrator user token: Atrium then creates its own agent bot, attaches it, and can provision agents. */
+            admin_token?: string;
+            /**
+             * @description Accept unsigned deliveries from Chatwoot servers older than 4.13. Off by default.
+             * @default false
+             */
+            allow_unsigned?: boolean;
+            /**
+             * @description Inboxes the bot is attached to (needs admin_token).
+             * @default []
+             */
+            inbox_ids?: number[];
+            /**
+             * @description With admin_token: register an account webhook so conversations, messages and status changes sync into Atrium.
+             * @default true
+             */
+            subscribe_account_webhook?: boolean;
+            /**
+             * @description With admin_token: provision tenant users with the agent role as Chatwoot agents.
+             * @default false
+             */
+            provision_agents?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              webhook_url: string;
+              agent_bot_id: number | null;
+              dashboard_app_url: string;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Missing or invalid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/integrations/chatwoot/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A Chatwoot integration (no secrets) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-tenant-id'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** @enum {string} */
+              status: 'active' | 'disabled' | 'error';
+              base_url: string;
+              account_id: number;
+              agent_bot_id: number | null;
+              inbox_ids: number[];
+              allow_unsigned: boolean;
+              account_webhook: boolean;
+              provision_agents: boolean;
+              webhook_url: string;
+              dashboard_app_url: string;
+              created_at: string;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Missing or invalid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Disconnect a Chatwoot account */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-tenant-id'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              chatwoot_cleanup: string[];
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Missing or invalid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/integrations/chatwoot/{integrationId}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Chatwoot agent-bot events and account webhooks (signed with X-Chatwoot-Signature; acknowledged at once, processed by jobs) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          integrationId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'accepted' | 'duplicate' | 'ignored';
+              delivery_id: string;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/integrations/chatwoot/{id}/conversations/{conversationId}/panel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Atrium's view of a Chatwoot conversation for the Dashboard App: handoff reason and summary, citations, suggested replies, pending approvals */
+    get: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-tenant-id'?: string;
+        };
+        path: {
+          id: string;
+          conversationId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              integration_id: string;
+              conversation: {
+                chatwoot_id: number;
+                /** Format: uuid */
+                atrium_id: string | null;
+                /** @enum {string|null} */
+                status: 'open' | 'resolved' | 'pending' | 'snoozed' | null;
+                /** @enum {string|null} */
+                owner: 'bot' | 'human' | null;
+              };
+              handoff: {
+                /** @enum {string} */
+                reason: 'customer_request' | 'topic_policy' | 'safety' | 'no_answer' | 'tool_approval' | 'pipeline_failure' | 'delivery_failure';
+                detail: string | null;
+                summary: string;
+                tried: string[];
+                at: string;
+              } | null;
+              citations: {
+                title: string;
+                url?: string | null;
+                snippet?: string;
+                source_id?: string;
+                index?: number;
+              }[];
+              suggested_replies: string[];
+              pending_approvals: {
+                id: string;
+                summary: string;
+                created_at?: string;
+              }[];
+              recent_bot_replies: {
+                content: string;
+                created_at: string;
+              }[];
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Missing or invalid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/integrations/chatwoot/{id}/agents/sync': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Provision tenant users with the agent role as Chatwoot agents now */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-tenant-id'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              created: number;
+              removed: number;
+              unchanged: number;
+              failed: number;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Missing or invalid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/tools': {
     parameters: {
       query?: never;
@@ -9362,6 +10583,124 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/conversations/{id}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Post a message into a conversation (workflows reporting back) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-tenant-id'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': {
+            content: string;
+            /**
+             * @description assistant: shown as the bot; agent: as a human team member.
+             * @default assistant
+             * @enum {string}
+             */
+            role?: 'assistant' | 'agent';
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              conversation_id: string;
+              role: string;
+              content: string;
+              created_at: string;
+            };
+          };
+        };
+        /** @description Invalid input */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Missing or invalid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description Not found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

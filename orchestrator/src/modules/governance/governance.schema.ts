@@ -115,6 +115,7 @@ export const complianceSchema = z.object({
     pii_types: z.array(z.string()),
     injection_action: z.string(),
     injection_threshold: z.number(),
+    injection_block_threshold: z.number(),
     secret_scanning: z.boolean(),
     dlp_rules: z.array(z.object({ name: z.string(), action: z.string() })),
     memory_requires_consent: z.boolean(),

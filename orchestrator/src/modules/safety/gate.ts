@@ -36,8 +36,11 @@ function injectionFlag(scan: ScanResult, policy: SafetyPolicy): SafetyFlag | nul
   if (!scan.injection.detected) return null;
   const { direction } = scan;
   let action: SafetyFlagAction = 'flag';
-  if (direction === 'input') action = policy.injection.action === 'off' ? 'flag' : policy.injection.action;
-  else if ((direction === 'retrieved' || direction === 'tool') && policy.injection.retrievedAction === 'drop') action = 'drop';
+  if (direction === 'input') {
+    action = policy.injection.action === 'off' ? 'flag' : policy.injection.action;
+    // graded: a detection short of the block threshold is recorded and the turn goes on (see tenant config)
+    if (action === 'block' && scan.injection.score < policy.injection.blockThreshold) action = 'flag';
+  } else if ((direction === 'retrieved' || direction === 'tool') && policy.injection.retrievedAction === 'drop') action = 'drop';
   return { direction, kind: 'injection', action, label: scan.injection.cues[0] ?? 'model', score: scan.injection.score };
 }
 

@@ -31,7 +31,7 @@ export function policyFromTenantConfig(config: Pick<TenantConfig, 'safety' | 'es
         logs: s.redact_pii_in_logs ? [...PII_ENTITY_TYPES] : [],
       },
     },
-    injection: { threshold: s.injection_threshold, action: s.injection_action },
+    injection: { threshold: s.injection_threshold, blockThreshold: s.injection_block_threshold, action: s.injection_action },
     secrets: { action: s.secret_scanning ? 'redact' : 'off' },
     dlp: s.dlp_rules.map((r) => ({ id: slug(r.name), description: r.name, pattern: r.pattern, flags: '', action: r.action, directions: r.applies_to })),
     topics: {

@@ -92,6 +92,12 @@ export const SafetyPolicy = z.object({
   injection: z
     .object({
       threshold: z.number().min(0).max(1).default(0.5),
+      blockThreshold: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.85)
+        .describe('With action block, only scores at or above this are refused; lower detections are flagged and the turn goes on'),
       action: z
         .enum(['block', 'flag', 'warn', 'off'])
         .default('flag')

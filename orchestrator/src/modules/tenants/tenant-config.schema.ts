@@ -56,6 +56,9 @@ export const tenantConfigSchema = z.strictObject({
       pii_types: z.array(z.string()).default(['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'IP_ADDRESS']),
       injection_action: z.enum(['block', 'flag', 'off']).default('block'),
       injection_threshold: z.number().min(0).max(1).default(0.5),
+      // A detector tuned to catch attacks also scores some blunt customer wording ("Forget it, just refund me")
+      // above the flag threshold; refusing those would fail real customers, so only confident detections block.
+      injection_block_threshold: z.number().min(0).max(1).default(0.85),
       secret_scanning: z.boolean().default(true),
       dlp_rules: z.array(dlpRule).max(100).default([]),
       disallowed_topics: z.array(z.string().min(1).max(200)).max(200).default([]),
@@ -68,6 +71,7 @@ export const tenantConfigSchema = z.strictObject({
       pii_types: ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'IP_ADDRESS'],
       injection_action: 'block',
       injection_threshold: 0.5,
+      injection_block_threshold: 0.85,
       secret_scanning: true,
       dlp_rules: [],
       disallowed_topics: [],

@@ -66,6 +66,7 @@ export async function complianceReport(services: Services, tenantId: string) {
         pii_types: config.safety.pii_types,
         injection_action: config.safety.injection_action,
         injection_threshold: config.safety.injection_threshold,
+        injection_block_threshold: config.safety.injection_block_threshold,
         secret_scanning: config.safety.secret_scanning,
         dlp_rules: config.safety.dlp_rules.map((r) => ({ name: r.name, action: r.action })),
         memory_requires_consent: config.memory.require_consent,
