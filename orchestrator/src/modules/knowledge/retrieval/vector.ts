@@ -46,6 +46,8 @@ export async function searchVector(
      LIMIT $4`,
     [toVectorLiteral(embedding), access.seesAllGroups, access.groups, limit, tenantId],
   );
+  // enable_sort is for this query's plan only: the rest of the transaction (citations, a chat turn's writes) plans normally
+  await tx.query(`SELECT set_config('enable_sort', 'on', true)`);
   // iterative scans may return rows slightly out of order; ties break on chunk id for determinism
   rows.sort((a, b) => Number(a.distance) - Number(b.distance) || (a.chunk_id < b.chunk_id ? 1 : a.chunk_id > b.chunk_id ? -1 : 0));
   return rows.map((row) => ({ chunkId: row.chunk_id, score: 1 - Number(row.distance) }));
