@@ -76,10 +76,13 @@ const env = {
   SEED_DEMO: 'false',
 };
 const base = `http://127.0.0.1:${port}`;
-const slug = `load-${randomBytes(3).toString('hex')}`;
-const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'x-tenant-id': slug };
+const runId = randomBytes(3).toString('hex');
+// Each phase gets a fresh tenant with the same seed corpus: the phases then differ in worker count only, not in how
+// much text a search has to rank (every document shares the same vocabulary, so BM25 time grows with the corpus).
+let slug = '';
+const headers = () => ({ authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'x-tenant-id': slug });
 const call = async (method: string, path: string, body?: unknown) => {
-  const r = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${base}${path}`, { method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${text.slice(0, 200)}`);
   return text ? JSON.parse(text) : null;
@@ -98,12 +101,16 @@ const api = startProcess('serve', env);
 const workers: ChildProcess[] = [];
 try {
   await until(async () => (await fetch(`${base}/ready`)).ok, 60_000, 'the API');
-  await fetch(`${base}/v1/platform/tenants`, { method: 'POST', headers, body: JSON.stringify({ slug, name: 'Load test' }) }).then(
-    (r) => r.ok || Promise.reject(new Error('tenant')),
-  );
-  await call('PUT', '/v1/admin/config', { config: { models: { chain: [{ provider: 'offline', model: 'extractive' }] } } });
-  const seeded: string[] = [];
-  for (let i = 0; i < 30; i++) seeded.push((await call('POST', '/v1/knowledge/documents', { title: `Seed ${i}`, text: documentText(i) })).id);
+  const freshTenant = async (phase: number) => {
+    slug = `load-${runId}-${phase}`;
+    await fetch(`${base}/v1/platform/tenants`, { method: 'POST', headers: headers(), body: JSON.stringify({ slug, name: `Load test ${phase}` }) }).then(
+      (r) => r.ok || Promise.reject(new Error('tenant')),
+    );
+    await call('PUT', '/v1/admin/config', { config: { models: { chain: [{ provider: 'offline', model: 'extractive' }] } } });
+    const seeded: string[] = [];
+    for (let i = 0; i < 30; i++) seeded.push((await call('POST', '/v1/knowledge/documents', { title: `Seed ${i}`, text: documentText(i) })).id);
+    await until(async () => (await call('GET', `/v1/knowledge/documents/${seeded.at(-1)}`)).status === 'indexed', DRAIN_MS, 'seed indexing');
+  };
 
   const rows: string[] = [];
   const loadBefore = loadavg()[0]!;
@@ -111,9 +118,8 @@ try {
   let docCounter = 1000;
   for (const workerCount of [1, 2]) {
     while (workers.length < workerCount) workers.push(startProcess('worker', env));
-    await new Promise((r) => setTimeout(r, 3000)); // workers connect and drain the seed backlog
-    if (workerCount === 1)
-      await until(async () => (await call('GET', `/v1/knowledge/documents/${seeded.at(-1)}`)).status === 'indexed', DRAIN_MS, 'seed indexing');
+    await new Promise((r) => setTimeout(r, 3000)); // workers connect
+    await freshTenant(workerCount);
 
     const latencies: Record<string, number[]> = { chat: [], search: [], ingest: [] };
     const errors: Record<string, number> = { chat: 0, search: 0, ingest: 0 };
@@ -187,7 +193,7 @@ try {
     body: [
       `Machine load average (1 min) at start / end: ${loadBefore.toFixed(1)} / ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores. Other work on a shared machine starves these processes: compare phases of one run, not runs.`,
       '',
-      `Closed loop, ${CONCURRENCY} concurrent clients, ${SECONDS} s per phase; one API process, 1 then 2 worker processes; real PostgreSQL 15 and Redis (BullMQ). Chat uses the offline extractive answerer (no model time). The API and workers share this machine's cores with the load generator and PostgreSQL.`,
+      `Closed loop, ${CONCURRENCY} concurrent clients, ${SECONDS} s per phase; one API process, 1 then 2 worker processes, each phase on a fresh tenant seeded with the same 30 documents; real PostgreSQL 15 and Redis (BullMQ). Chat uses the offline extractive answerer (no model time). The API and workers share this machine's cores with the load generator and PostgreSQL.`,
       '',
       '| workers | route | requests | req/s | p50 ms | p99 ms | errors |',
       '|---|---|---|---|---|---|---|',
