@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { startFakeChatwoot, type Conversation } from '../test/fakes/chatwoot';
 import { createTestDatabase } from '../test/support/db';
 import { percentile, recordBenchmark } from './lib/report';
 
@@ -58,6 +59,9 @@ async function until(check: () => Promise<boolean>, ms: number, what: string) {
 }
 
 const database = await createTestDatabase();
+// Chatwoot deliveries come from the contract-faithful fake (signed agent-bot events over loopback, bounded senders)
+const fake = await startFakeChatwoot({ checkResponses: false });
+const botReplied = (c: Conversation) => fake.messagesOf(c).some((m) => m.senderType === 'AgentBot' && !m.private);
 const port = await freePort();
 const adminKey = `bench-admin-${randomBytes(16).toString('hex')}`;
 const env = {
@@ -74,6 +78,9 @@ const env = {
   RATE_LIMIT_PER_MINUTE: '10000000',
   RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
   SEED_DEMO: 'false',
+  PUBLIC_URL: `http://127.0.0.1:${port}`,
+  OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true',
+  CHATWOOT_COALESCE_MS: '0',
 };
 const base = `http://127.0.0.1:${port}`;
 const runId = randomBytes(3).toString('hex');
@@ -110,6 +117,24 @@ try {
     const seeded: string[] = [];
     for (let i = 0; i < 30; i++) seeded.push((await call('POST', '/v1/knowledge/documents', { title: `Seed ${i}`, text: documentText(i) })).id);
     await until(async () => (await call('GET', `/v1/knowledge/documents/${seeded.at(-1)}`)).status === 'indexed', DRAIN_MS, 'seed indexing');
+    const inbox = phase === 1 ? fake.inbox : fake.addInbox(`Load ${phase}`);
+    await call('POST', '/v1/integrations/chatwoot', {
+      base_url: fake.url,
+      account_id: fake.account.id,
+      admin_token: fake.admin.accessToken,
+      inbox_ids: [inbox.id],
+      subscribe_account_webhook: false,
+    });
+    return inbox.id;
+  };
+  /** A customer writes in Chatwoot; done when the bot's reply is stored there (delivery → turn → reply). */
+  const chatwootTurn = async (inboxId: number, content: string) => {
+    const { conversation } = fake.customerWrites(content, { inboxId });
+    const deadline = Date.now() + 30_000;
+    while (!botReplied(conversation)) {
+      if (Date.now() > deadline) throw new Error('no bot reply in 30 s');
+      await new Promise((r) => setTimeout(r, 2));
+    }
   };
 
   const rows: string[] = [];
@@ -119,10 +144,10 @@ try {
   for (const workerCount of [1, 2]) {
     while (workers.length < workerCount) workers.push(startProcess('worker', env));
     await new Promise((r) => setTimeout(r, 3000)); // workers connect
-    await freshTenant(workerCount);
+    const inboxId = await freshTenant(workerCount);
 
-    const latencies: Record<string, number[]> = { chat: [], search: [], ingest: [] };
-    const errors: Record<string, number> = { chat: 0, search: 0, ingest: 0 };
+    const latencies: Record<string, number[]> = { chat: [], search: [], chatwoot: [], ingest: [] };
+    const errors: Record<string, number> = { chat: 0, search: 0, chatwoot: 0, ingest: 0 };
     const ingested: string[] = [];
     const pids = { api: api.pid!, ...Object.fromEntries(workers.map((w, i) => [`worker ${i + 1}`, w.pid!])) };
     const cpuStart = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
@@ -136,12 +161,13 @@ try {
     const client = async (c: number) => {
       for (let n = 0; Date.now() < stopAt && n < 100_000; n++) {
         const roll = (n * 7 + c * 13) % 10;
-        const kind = roll < 5 ? 'chat' : roll < 8 ? 'search' : 'ingest';
+        const kind = roll < 4 ? 'chat' : roll < 6 ? 'search' : roll < 8 ? 'chatwoot' : 'ingest';
         const topic = TOPICS[(n + c) % TOPICS.length];
         const t0 = performance.now();
         try {
           if (kind === 'chat') await call('POST', '/v1/chat/completions', { messages: [{ role: 'user', content: `How long does ${topic} take?` }] });
           else if (kind === 'search') await call('POST', '/v1/knowledge/search', { query: `${topic} business days` });
+          else if (kind === 'chatwoot') await chatwootTurn(inboxId, `How long does ${topic} take?`);
           else ingested.push((await call('POST', '/v1/knowledge/documents', { title: `Load ${docCounter}`, text: documentText(docCounter++) })).id);
           latencies[kind]!.push(performance.now() - t0);
           ops += 1;
@@ -159,9 +185,14 @@ try {
     clearInterval(sampler);
     const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuSeconds(pid) - cpuStart[k]!) / drainSeconds]));
 
-    for (const kind of ['chat', 'search', 'ingest'] as const) {
+    for (const kind of ['chat', 'search', 'chatwoot', 'ingest'] as const) {
       const l = latencies[kind]!;
-      const route = { chat: 'POST /v1/chat/completions', search: 'POST /v1/knowledge/search', ingest: 'POST /v1/knowledge/documents' }[kind];
+      const route = {
+        chat: 'POST /v1/chat/completions',
+        search: 'POST /v1/knowledge/search',
+        chatwoot: 'Chatwoot delivery → bot reply stored in Chatwoot',
+        ingest: 'POST /v1/knowledge/documents',
+      }[kind];
       rows.push(
         `| ${workerCount} | ${route} | ${l.length} | ${(l.length / loadSeconds).toFixed(1)} | ${percentile(l, 50).toFixed(1)} | ${percentile(l, 99).toFixed(1)} | ${errors[kind]} |`,
       );
@@ -193,7 +224,7 @@ try {
     body: [
       `Machine load average (1 min) at start / end: ${loadBefore.toFixed(1)} / ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores. Other work on a shared machine starves these processes: compare phases of one run, not runs.`,
       '',
-      `Closed loop, ${CONCURRENCY} concurrent clients, ${SECONDS} s per phase; one API process, 1 then 2 worker processes, each phase on a fresh tenant seeded with the same 30 documents; real PostgreSQL 15 and Redis (BullMQ). Chat uses the offline extractive answerer (no model time). The API and workers share this machine's cores with the load generator and PostgreSQL.`,
+      `Closed loop, ${CONCURRENCY} concurrent clients, ${SECONDS} s per phase; one API process, 1 then 2 worker processes, each phase on a fresh tenant seeded with the same 30 documents; real PostgreSQL 15 and Redis (BullMQ). Mix per client: 40% chat API, 20% knowledge search, 20% Chatwoot conversations (the fake Chatwoot delivers a signed agent-bot event; the op ends when the bot's reply is stored in Chatwoot), 20% document pushes. Chat and the bot use the offline extractive answerer (no model time). The API and workers share this machine's cores with the load generator and PostgreSQL.`,
       '',
       '| workers | route | requests | req/s | p50 ms | p99 ms | errors |',
       '|---|---|---|---|---|---|---|',
@@ -211,5 +242,6 @@ try {
   api.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 2000));
   await database.drop().catch(() => undefined);
+  await fake.close().catch(() => undefined);
 }
 process.exit(0);
