@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineJob } from '../../../platform/queue';
+import type { Services } from '../../../platform/services';
 import { runBotTurn } from '../commands/run-bot-turn';
 
 /**
@@ -10,15 +11,26 @@ import { runBotTurn } from '../commands/run-bot-turn';
 const MAX_REQUEUES = 60;
 const REQUEUE_DELAY_MS = 500;
 
+const payload = z.object({
+  tenantId: z.uuid(),
+  integrationId: z.uuid(),
+  conversationId: z.number().int().positive(),
+  round: z.number().int().min(0).default(0),
+});
+export type BotTurnPayload = z.infer<typeof payload>;
+
+/** One turn, plus the bounded re-check when the conversation was busy (also run inline by the delivery job). */
+export async function takeTurn(services: Services, p: BotTurnPayload): Promise<void> {
+  const result = await runBotTurn(services, p);
+  if (result === 'busy' && p.round < MAX_REQUEUES) {
+    await services.queue.enqueue(botTurnJob, { ...p, round: p.round + 1 }, { delayMs: REQUEUE_DELAY_MS });
+  }
+}
+
 export const botTurnJob = defineJob({
   name: 'chatwoot.bot-turn',
-  payload: z.object({ tenantId: z.uuid(), integrationId: z.uuid(), conversationId: z.number().int().positive(), round: z.number().int().min(0).default(0) }),
+  payload,
   attempts: 5,
   backoffMs: 1000,
-  handler: async (p, { services }) => {
-    const result = await runBotTurn(services, p);
-    if (result === 'busy' && p.round < MAX_REQUEUES) {
-      await services.queue.enqueue(botTurnJob, { ...p, round: p.round + 1 }, { delayMs: REQUEUE_DELAY_MS });
-    }
-  },
+  handler: async (p, { services }) => takeTurn(services, p),
 });

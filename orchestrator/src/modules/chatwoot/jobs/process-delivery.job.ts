@@ -5,10 +5,10 @@ import type { Services } from '../../../platform/services';
 import { applyEvent } from '../commands/apply-event';
 import { AppError } from '../../../platform/errors';
 import { loadIntegration, type ChatwootIntegration } from '../integration-store';
-import { botTurnJob } from './bot-turn.job';
+import { botTurnJob, takeTurn, type BotTurnPayload } from './bot-turn.job';
 
 /**
- * Applies one recorded delivery to the mirror, then (after commit) schedules a bot turn when a customer wrote
+ * Applies one recorded delivery to the mirror, then (after commit) starts a bot turn when a customer wrote
  * in a bot-owned conversation. The delivery row is locked and its status checked first, so a job that runs
  * twice (queue retry, sweeper) applies the event once.
  */
@@ -42,12 +42,31 @@ export async function processDelivery(services: Services, p: z.infer<typeof payl
     );
     return outcome.botTurn;
   });
-  if (turn) {
-    await services.queue.enqueue(
-      botTurnJob,
-      { tenantId: p.tenantId, integrationId: p.integrationId, conversationId: turn.conversationId, round: 0 },
-      { delayMs: services.config.CHATWOOT_COALESCE_MS },
-    );
+  if (turn) await startTurn(services, { tenantId: p.tenantId, integrationId: p.integrationId, conversationId: turn.conversationId, round: 0 });
+}
+
+/**
+ * With a burst window the turn waits in the queue for the rest of the burst. Without one (CHATWOOT_COALESCE_MS=0)
+ * it runs here, in this job: a second job per delivery (enqueue, fetch, complete in Redis) cost as much as the turn
+ * itself and capped sustained turns/s. The delivery is committed as processed already, so a failed inline turn must
+ * not fail this job (its retry would find nothing to do): it is handed to a bot-turn job, which retries as always.
+ * (So the inline path never throws.)
+ * A worker killed mid-turn leaves an unhandled message and an expiring lease, which the sweeper re-enqueues.
+ */
+async function startTurn(services: Services, turn: BotTurnPayload): Promise<void> {
+  const delayMs = services.config.CHATWOOT_COALESCE_MS;
+  if (delayMs > 0) {
+    await services.queue.enqueue(botTurnJob, turn, { delayMs });
+    return;
+  }
+  try {
+    await takeTurn(services, turn);
+  } catch (error) {
+    services.log.warn({ err: error, conversationId: turn.conversationId }, 'inline bot turn failed; retrying it as a bot-turn job');
+    // (if Redis refuses this too, the sweeper finds the unanswered message once the lease has lapsed)
+    await services.queue
+      .enqueue(botTurnJob, turn, { delayMs: botTurnJob.backoffMs })
+      .catch((err: unknown) => services.log.warn({ err, conversationId: turn.conversationId }, 'bot turn not enqueued; the sweeper will pick it up'));
   }
 }
 
