@@ -161,6 +161,26 @@ describe('ChatwootClient retries', () => {
     expect(fake.messagesOf(conversation).filter((m) => m.content === 'note')).toHaveLength(1);
   });
 
+  it('never posts a reply twice when the timed-out post lands on Chatwoot only later', async () => {
+    const { conversation, message } = fake.customerWrites('x');
+    let posts = 0;
+    // the first post is given up on after 20 ms, but it still reaches Chatwoot and is stored at ~100 ms
+    const slowFirstPost: typeof fetch = (input, init) => {
+      if (init?.method !== 'POST' || ++posts > 1) return fetch(input, init);
+      setTimeout(() => void fetch(input, { ...init, signal: undefined }).catch(() => undefined), 100);
+      return new Promise((_, reject) => setTimeout(() => reject(new DOMException('timed out', 'TimeoutError')), 20));
+    };
+    const key = replyIdempotencyKey({ integrationId: 'i1', conversationId: conversation.displayId, inboundMessageId: message.id });
+    const posted = await client(bot.accessToken, {
+      fetch: slowFirstPost,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      retry: { baseDelayMs: 300 },
+    }).createMessage(conversation.displayId, { content: 'late answer', idempotencyKey: key });
+    expect(posted.source_id).toBe(key);
+    expect(posts).toBe(1);
+    expect(fake.messagesOf(conversation).filter((m) => m.content === 'late answer')).toHaveLength(1);
+  });
+
   it('times out a slow Chatwoot per attempt', async () => {
     const { conversation } = fake.customerWrites('x');
     fake.faults.configure({ latencyMs: 300 });

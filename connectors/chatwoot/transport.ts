@@ -76,12 +76,17 @@ export class ChatwootTransport {
         const error = err instanceof ChatwootError ? err : new ChatwootError('UPSTREAM_BAD_RESPONSE', String(err), { cause: err });
         if (!error.retryable || spec.retry === 'never' || attempt >= this.policy.attempts) throw error;
         if ((error.retryAfterMs ?? 0) > this.policy.maxRetryAfterMs) throw error;
-        if (spec.retry === 'if-not-applied' && !error.certainlyNotApplied) {
-          const recovered = spec.recover ? await this.recoverQuietly(spec.recover) : undefined;
-          if (recovered !== undefined) return recovered;
-          if (!spec.recover) throw error;
-        }
         const delayMs = this.backoff(attempt, error.retryAfterMs);
+        if (spec.retry === 'if-not-applied' && !error.certainlyNotApplied) {
+          if (!spec.recover) throw error;
+          // A timed-out call may still be running on Chatwoot's side: look only after the backoff, so a slow write has
+          // had time to land (looking at once could miss it and post the reply twice).
+          await this.sleep(delayMs);
+          const recovered = await this.recoverQuietly(spec.recover);
+          if (recovered !== undefined) return recovered;
+          this.options.onRetry?.({ what: spec.what, attempt, delayMs, error });
+          continue;
+        }
         this.options.onRetry?.({ what: spec.what, attempt, delayMs, error });
         await this.sleep(delayMs);
       }
