@@ -181,6 +181,20 @@ describe('ChatwootClient retries', () => {
     expect(fake.messagesOf(conversation).filter((m) => m.content === 'late answer')).toHaveLength(1);
   });
 
+  it('asks again instead of posting twice when the check whether a failed post landed fails too', async () => {
+    const { conversation, message } = fake.customerWrites('x');
+    // the post is stored but answered 502; then the look-up of the conversation fails 3 times: all of its own retries
+    const unavailable = { kind: 'error', status: 503 } as const;
+    fake.faults.failNext({ kind: 'error', status: 502, afterCommit: true }, unavailable, unavailable, unavailable);
+    const key = replyIdempotencyKey({ integrationId: 'i1', conversationId: conversation.displayId, inboundMessageId: message.id });
+    const posted = await client(bot.accessToken, { retry: { attempts: 3 } }).createMessage(conversation.displayId, {
+      content: 'checked answer',
+      idempotencyKey: key,
+    });
+    expect(posted.source_id).toBe(key);
+    expect(fake.messagesOf(conversation).filter((m) => m.content === 'checked answer')).toHaveLength(1);
+  });
+
   it('times out a slow Chatwoot per attempt', async () => {
     const { conversation } = fake.customerWrites('x');
     fake.faults.configure({ latencyMs: 300 });

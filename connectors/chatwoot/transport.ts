@@ -69,36 +69,33 @@ export class ChatwootTransport {
   }
 
   async call<T>(spec: CallSpec<T>): Promise<T> {
+    // After an ambiguous failure the next attempt first asks `recover` whether the call landed, and posts again only
+    // on a clear "no". A check that itself fails is asked again on the next attempt instead of being read as "no"
+    // (that read posted a reply twice whenever the check failed); out of attempts, the error goes to the caller,
+    // whose job retries: a reply is delayed, never lost.
+    let unsure = false;
     for (let attempt = 1; ; attempt++) {
       try {
+        if (unsure) {
+          const landed = await spec.recover!();
+          unsure = false;
+          if (landed !== undefined) return landed;
+        }
         return await this.once(spec);
       } catch (err) {
         const error = err instanceof ChatwootError ? err : new ChatwootError('UPSTREAM_BAD_RESPONSE', String(err), { cause: err });
         if (!error.retryable || spec.retry === 'never' || attempt >= this.policy.attempts) throw error;
         if ((error.retryAfterMs ?? 0) > this.policy.maxRetryAfterMs) throw error;
-        const delayMs = this.backoff(attempt, error.retryAfterMs);
-        if (spec.retry === 'if-not-applied' && !error.certainlyNotApplied) {
+        if (spec.retry === 'if-not-applied' && !error.certainlyNotApplied && !unsure) {
           if (!spec.recover) throw error;
-          // A timed-out call may still be running on Chatwoot's side: look only after the backoff, so a slow write has
-          // had time to land (looking at once could miss it and post the reply twice).
-          await this.sleep(delayMs);
-          const recovered = await this.recoverQuietly(spec.recover);
-          if (recovered !== undefined) return recovered;
-          this.options.onRetry?.({ what: spec.what, attempt, delayMs, error });
-          continue;
+          // a timed-out call may still be running on Chatwoot's side: the check comes after the backoff, so a slow
+          // write has had time to land
+          unsure = true;
         }
+        const delayMs = this.backoff(attempt, error.retryAfterMs);
         this.options.onRetry?.({ what: spec.what, attempt, delayMs, error });
         await this.sleep(delayMs);
       }
-    }
-  }
-
-  /** a failing recovery check must not turn into a lost reply: treat it as "not applied" */
-  private async recoverQuietly<T>(recover: () => Promise<T | undefined>): Promise<T | undefined> {
-    try {
-      return await recover();
-    } catch {
-      return undefined;
     }
   }
 
