@@ -188,6 +188,21 @@ export class ChatwootActions {
     this.dispatcher.emit(c, 'message_updated', messageEventPayload(this.state, m, 'message_updated'));
   }
 
+  /**
+   * The widget's reply path for an `input_email` message (README §2): Chatwoot stores `submitted_email` on that outgoing
+   * message, sets the contact's email, and fires `message_updated` for it.
+   */
+  submitEmail(c: Conversation, m: Message, email: string): void {
+    if (m.messageType !== 'outgoing' || m.contentType !== 'input_email') {
+      throw new Error(`fake chatwoot: message ${m.id} (${m.messageType}/${m.contentType}) takes no submitted email`);
+    }
+    m.contentAttributes = { ...m.contentAttributes, submitted_email: email };
+    m.updatedAt = this.state.now();
+    const contact = this.state.contacts.get(c.contactId);
+    if (contact) contact.email = email;
+    this.dispatcher.emit(c, 'message_updated', messageEventPayload(this.state, m, 'message_updated'));
+  }
+
   /** README §1.8: a failed bot delivery opens a pending conversation unless the account keeps it pending. */
   botDeliveryFailed(c: Conversation): void {
     if (c.status !== 'pending' || this.state.account(c.accountId)?.keepPendingOnBotFailure) return;

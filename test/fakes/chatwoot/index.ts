@@ -50,6 +50,8 @@ export interface FakeChatwoot {
   ): { conversation: Conversation; message: Message };
   /** the visitor taps an option of / submits an interactive message in the widget (`message_updated`, README §2) */
   customerSubmits(conversation: Conversation, message: Message, values: Array<Record<string, string>>): void;
+  /** the visitor enters an email address into an `input_email` message in the widget */
+  customerSubmitsEmail(conversation: Conversation, message: Message, email: string): void;
   /** a human agent replies (or writes a private note) in the dashboard */
   agentWrites(conversation: Conversation, content: string, options?: { private?: boolean; user?: User }): Message;
   /** a human agent takes the conversation (assign + open), as from the UI */
@@ -173,6 +175,9 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}): Prom
     },
     customerSubmits(conversation, message, values) {
       actions.submitValues(conversation, message, values);
+    },
+    customerSubmitsEmail(conversation, message, email) {
+      actions.submitEmail(conversation, message, email);
     },
     agentWrites(conversation, content, opts = {}) {
       return actions.addMessage(conversation, { kind: 'user', user: opts.user ?? agent }, { messageType: 'outgoing', content, private: opts.private ?? false });

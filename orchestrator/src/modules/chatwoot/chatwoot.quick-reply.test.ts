@@ -89,6 +89,24 @@ describe('Chatwoot widget quick replies and forms', () => {
     await h.waitFor(() => h.botReplies(conversation).length === 3, 'the answer to the form');
   });
 
+  it('answers an email address entered into an input_email message, once', async () => {
+    const { conversation } = await answeredWithQuickReplies();
+    const res = await fetch(`${h.fake.url}/api/v1/accounts/${h.fake.account.id}/conversations/${conversation.displayId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', api_access_token: h.bot.accessToken },
+      body: JSON.stringify({ content: 'Where can we reach you?', message_type: 'outgoing', content_type: 'input_email' }),
+    });
+    expect(res.status).toBe(200);
+    const ask = h.fake.messagesOf(conversation).find((m) => m.contentType === 'input_email')!;
+    await h.quiesce();
+    h.fake.customerSubmitsEmail(conversation, ask, 'jane@example.com');
+    await h.waitFor(() => callsWith('My email address is jane@example.com').length === 1, 'the turn for the email');
+    await h.waitFor(() => h.botReplies(conversation).length === 3, 'the answer to the email');
+    await h.fake.send(h.fake.botTarget(h.bot), 'message_updated', messageEventPayload(h.fake.state, ask, 'message_updated'));
+    await h.quiesce(600);
+    expect(callsWith('My email address is jane@example.com')).toHaveLength(1);
+  });
+
   it("reads submitted values in both shapes: the contract's array and swagger's single object", () => {
     const base = { content_type: 'input_select', message_type: 'outgoing' } as const;
     const asArray = { ...base, content_attributes: { submitted_values: [{ title: 'Visa', value: 'visa' }] } } as unknown as MessageEvent;
