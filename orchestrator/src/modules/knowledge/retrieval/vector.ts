@@ -29,11 +29,11 @@ export async function searchVector(
   // tenant is big enough for HNSW and holds enough of the table for an iterative scan to find `limit` of its rows
   // within hnsw.max_scan_tuples (default 20,000), sorts are disabled: the exact plans need a sort, the HNSW scan does
   // not (the relaxed-order re-sort below happens here in JS). Small tenants keep the planner's exact search.
-  await tx.query(
+  const settings = await tx.query<{ enable_sort: string }>(
     `SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', $1, true),
             set_config('enable_sort', CASE WHEN s.tenant_chunks >= ${HNSW_MIN_CHUNKS}
                                             AND s.tenant_chunks * 20000 >= greatest(s.table_rows, s.tenant_chunks) * $3 * 4
-                                       THEN 'off' ELSE 'on' END, true)
+                                       THEN 'off' ELSE 'on' END, true) AS enable_sort
      FROM (SELECT coalesce((SELECT chunk_count FROM knowledge_corpus_stats WHERE tenant_id = $2), 0)::float8 AS tenant_chunks,
                   (SELECT reltuples FROM pg_class WHERE oid = 'knowledge_chunks'::regclass)::float8 AS table_rows) s`,
     [String(Math.max(efSearch, limit)), tenantId, limit],
@@ -46,8 +46,9 @@ export async function searchVector(
      LIMIT $4`,
     [toVectorLiteral(embedding), access.seesAllGroups, access.groups, limit, tenantId],
   );
-  // enable_sort is for this query's plan only: the rest of the transaction (citations, a chat turn's writes) plans normally
-  await tx.query(`SELECT set_config('enable_sort', 'on', true)`);
+  // enable_sort is for this query's plan only: the rest of the transaction (citations, a chat turn's writes) plans normally;
+  // small tenants never turned it off, so they pay no extra round trip
+  if (settings.rows[0]?.enable_sort === 'off') await tx.query(`SELECT set_config('enable_sort', 'on', true)`);
   // iterative scans may return rows slightly out of order; ties break on chunk id for determinism
   rows.sort((a, b) => Number(a.distance) - Number(b.distance) || (a.chunk_id < b.chunk_id ? 1 : a.chunk_id > b.chunk_id ? -1 : 0));
   return rows.map((row) => ({ chunkId: row.chunk_id, score: 1 - Number(row.distance) }));
