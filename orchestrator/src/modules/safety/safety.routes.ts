@@ -1,5 +1,5 @@
 import { defineRoute } from '../../platform/http/route';
-import { getTenantConfig } from '../tenants';
+import { cachedTenantConfig } from '../tenants';
 import { scanText } from './commands/scan-text';
 import { scanBody, scanResponse } from './safety.api';
 import { presentScan } from './safety.presenter';
@@ -16,7 +16,7 @@ export const safetyRoutes = [
     body: scanBody,
     response: scanResponse,
     handler: async ({ ctx, body }) => {
-      const { config } = await getTenantConfig(ctx.services.db, ctx.tenant.id);
+      const { config } = await cachedTenantConfig(ctx.services, ctx.tenant.id); // also makes policyFromTenantConfig's per-config cache hit
       return presentScan(scanText({ text: body.text, direction: body.direction, policy: policyFromTenantConfig(config) }));
     },
   }),
