@@ -1,9 +1,11 @@
--- Group commit for the Chatwoot acknowledgement path: deliveries that arrive together (under load, many per event-loop
--- turn) are recorded by one statement instead of one round trip each, so the cost per acknowledgement falls exactly
--- when the API is busiest. Same guarantees as 0402's single-row function, which this replaces: SECURITY INVOKER (RLS
--- applies as atrium_app), tenant set transaction-locally and the caller's value restored; a delivery id repeated
--- within one batch is inserted once (ON CONFLICT DO NOTHING also covers rows of the same statement).
-DROP FUNCTION IF EXISTS atrium_chatwoot_record_delivery(uuid, text, uuid, text, jsonb, text);
+-- The Chatwoot acknowledgement path in one database round trip, with group commit. Chatwoot waits at most 5 s for
+-- the 200 and opens a conversation to humans when a message delivery fails, so the ack must not queue behind the
+-- connection pool (BEGIN / set tenant / INSERT / COMMIT held a pooled connection across four round trips), and
+-- deliveries that arrive together (under load, many per event-loop turn) are recorded by one statement, so the cost
+-- per acknowledgement falls exactly when the API is busiest.
+-- SECURITY INVOKER on purpose: it runs as atrium_app, so row-level security applies to the INSERT exactly as in a
+-- withTenant transaction; the tenant is set transaction-locally and the caller's value restored. A delivery id
+-- repeated within one batch is inserted once (ON CONFLICT DO NOTHING also covers rows of the same statement).
 
 CREATE OR REPLACE FUNCTION atrium_chatwoot_record_deliveries(
   p_tenant uuid, p_delivery_ids text[], p_integrations uuid[], p_events text[], p_payloads jsonb[], p_statuses text[]
