@@ -13,7 +13,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, startWorker, stopServices } from '../orchestrator/src/boot';
 import { setTurnEngine } from '../orchestrator/src/modules/chatwoot';
@@ -34,6 +34,14 @@ const SUSTAINED_RATE = Number(process.env.BENCH_CHATWOOT_SUSTAINED_RATE ?? 150);
 const SUSTAINED_SECONDS = Number(process.env.BENCH_CHATWOOT_SUSTAINED_SECONDS ?? 10);
 const DEADLINE = Date.now() + Number(process.env.BENCH_CHATWOOT_DEADLINE_MS ?? 420_000);
 const WORKERS = Number(process.env.BENCH_CHATWOOT_WORKERS ?? 2);
+/**
+ * Workers run at a lower CPU priority than the API, as docs/SCALING.md recommends for any deployment where they share
+ * cores (compose `cpu_shares: 128` against the API's default 1024; Kubernetes CPU requests; systemd `CPUWeight=`):
+ * the acknowledgement is latency-critical, a bot turn is throughput work. Nice 9 is CPU weight 137 against 1024, about
+ * that 1:8. All processes of the bench share one cgroup, so nice is how the same weighting is expressed here.
+ * BENCH_CHATWOOT_WORKER_NICE=0 measures equal priority.
+ */
+const WORKER_NICE = Number(process.env.BENCH_CHATWOOT_WORKER_NICE ?? 9);
 
 const log = (line: string) => console.log(line);
 const fmt = (n: number) => `${n.toFixed(1)} ms`;
@@ -87,6 +95,7 @@ async function spawnChild(file: 'api.ts' | 'worker.ts'): Promise<ChildProcess> {
 }
 async function spawnWorker(): Promise<ChildProcess> {
   const child = await spawnChild('worker.ts');
+  if (WORKER_NICE) setPriority(child.pid!, WORKER_NICE);
   workers.add(child);
   child.once('exit', () => workers.delete(child));
   return child;
@@ -241,7 +250,7 @@ try {
 Load average when the run ended (1/5/15 min): ${load} on ${(await import('node:os')).cpus().length} cores — the machine is shared; figures
 measured under a high load are a floor for what Atrium does on a quiet one.
 
-Setup: an API process, ${WORKERS} BullMQ worker processes, PostgreSQL 15 and Redis on the same 2-core machine; the fake Chatwoot in the
+Setup: an API process, ${WORKERS} BullMQ worker processes${WORKER_NICE ? ` at a lower CPU priority than the API (nice ${WORKER_NICE}, CPU weight ≈ 1:8 — the deployment recommendation of docs/SCALING.md: compose \`cpu_shares: 128\` for workers)` : ' at the same CPU priority as the API'}, PostgreSQL 15 and Redis on the same 2-core machine; the fake Chatwoot in the
 benchmark process (signed deliveries over loopback HTTP from a pool of ${process.env.FAKE_CHATWOOT_SENDERS ?? 50} senders, like Sidekiq's threads; Chatwoot's 3 × 3 s retry on 429/500). Engine: \`${ENGINE}\`${ENGINE === 'instant' ? ' (answers at once with one citation: the figures are the bridge without model or retrieval time)' : ' (chat pipeline with the fake LLM)'}. \`CHATWOOT_COALESCE_MS=0\` (the default 300 ms burst window would add 300 ms to every turn).
 
 | measure | result | target | |
