@@ -17,7 +17,7 @@ export const indexStageSeconds = new Histogram({
 
 export const searchLaneSeconds = new Histogram({
   name: 'atrium_knowledge_search_lane_seconds',
-  help: 'Hybrid search time per lane (embed, bm25, knn, fuse, citations) and for the whole search (total).',
+  help: 'Hybrid search time per step (embed: the query embedding; database: the one-statement search) and for the whole search (total).',
   labelNames: ['lane'] as const,
   buckets: BUCKETS,
   registers: [metricsRegistry],

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Db, MigrationConnection, Queryable, QueryResult, Tx } from './types';
 import { withAfterCommit } from './after-commit';
-import { beginInTenantScope } from './tenant-scope';
+import { beginInTenantScope, type LocalSettings } from './tenant-scope';
 
 // int8 (counts, sequence numbers) and numeric (costs) as JS numbers: our values stay far below 2^53,
 // and PGlite is configured the same way, so both engines return identical shapes.
@@ -20,10 +20,10 @@ export function createPostgresDb(url: string, poolSize: number): Db {
   pool.on('error', () => undefined); // idle client errors surface on the next query; don't crash the process
   let closing: Promise<void> | undefined;
 
-  async function inTransaction<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string): Promise<T> {
+  async function inTransaction<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string, settings?: LocalSettings): Promise<T> {
     const client = await pool.connect();
     try {
-      await client.query(tenantId ? beginInTenantScope(tenantId) : 'BEGIN');
+      await client.query(tenantId ? beginInTenantScope(tenantId, settings) : 'BEGIN');
       const { tx, run } = withAfterCommit(wrap(client));
       const result = await fn(tx);
       await client.query('COMMIT');
@@ -41,7 +41,7 @@ export function createPostgresDb(url: string, poolSize: number): Db {
     kind: 'postgres',
     ...wrap(pool),
     transaction: (fn) => inTransaction(fn),
-    withTenant: (tenantId, fn) => inTransaction(fn, tenantId),
+    withTenant: (tenantId, fn, options) => inTransaction(fn, tenantId, options?.settings),
     async ping() {
       await pool.query('SELECT 1');
     },

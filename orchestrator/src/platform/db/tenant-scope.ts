@@ -7,21 +7,47 @@ import type { Queryable } from './types';
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Planner and extension settings a transaction may carry from its first statement (`SET LOCAL` semantics), e.g.
+ * `{ 'hnsw.ef_search': '150' }`. Names and values are restricted to plain words because they are inlined (below).
+ * `app.tenant_id` is not one of them: only the tenant argument sets it.
+ */
+export type LocalSettings = Readonly<Record<string, string>>;
+
+const SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
+const SETTING_VALUE = /^[A-Za-z0-9_]+$/;
+
 function assertTenantId(tenantId: string): void {
   if (!UUID.test(tenantId)) throw new Error(`tenant scope needs a tenant uuid, got "${tenantId}"`);
 }
 
-export async function enterTenantScope(tx: Queryable, tenantId: string): Promise<void> {
+function settingEntries(settings: LocalSettings | undefined): [string, string][] {
+  const entries = Object.entries(settings ?? {});
+  for (const [name, value] of entries) {
+    if (!SETTING_NAME.test(name) || name.startsWith('app.') || !SETTING_VALUE.test(value)) {
+      throw new Error(`invalid transaction-local setting ${name}=${value}`);
+    }
+  }
+  return entries;
+}
+
+export async function enterTenantScope(tx: Queryable, tenantId: string, settings?: LocalSettings): Promise<void> {
   assertTenantId(tenantId);
-  await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+  const extra = settingEntries(settings);
+  const calls = extra.map((_, i) => `, set_config($${2 * i + 2}, $${2 * i + 3}, true)`).join('');
+  await tx.query(`SELECT set_config('app.tenant_id', $1, true)${calls}`, [tenantId, ...extra.flat()]);
 }
 
 /**
- * BEGIN and the tenant scope as one statement string, so opening a tenant transaction costs one round trip
- * instead of two (every chat turn opens several). Multi-statement strings go through the simple query
- * protocol, which takes no parameters: the id is inlined, safe only because it must be a uuid.
+ * BEGIN, the tenant scope and any local settings as one statement string, so opening a tenant transaction costs
+ * one round trip instead of two or more (every chat turn opens several). Multi-statement strings go through the
+ * simple query protocol, which takes no parameters: the values are inlined, safe only because the tenant must be
+ * a uuid and settings plain words.
  */
-export function beginInTenantScope(tenantId: string): string {
+export function beginInTenantScope(tenantId: string, settings?: LocalSettings): string {
   assertTenantId(tenantId);
-  return `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`;
+  const calls = settingEntries(settings)
+    .map(([name, value]) => `, set_config('${name}', '${value}', true)`)
+    .join('');
+  return `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)${calls}`;
 }

@@ -1,3 +1,5 @@
+import type { LocalSettings } from './tenant-scope';
+
 /** The one small interface every data-access function uses, whatever engine is behind it. */
 export interface QueryResult<T> {
   rows: T[];
@@ -21,8 +23,11 @@ export interface Db extends Queryable {
    * (tenants, users) and SECURITY DEFINER look-ups only.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** A transaction scoped to one tenant; the only place `app.tenant_id` is ever set. See tenant-scope.ts. */
-  withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A transaction scoped to one tenant; the only place `app.tenant_id` is ever set. See tenant-scope.ts.
+   * `settings` are transaction-local planner/extension settings applied in the same round trip as BEGIN.
+   */
+  withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options?: { settings?: LocalSettings }): Promise<T>;
   /** Liveness probe for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,11 +2,10 @@ import type { Principal } from '../../../platform/http/context';
 import type { Services } from '../../../platform/services';
 import { embedderFor } from '../embedding/create-embedder';
 import { embedderIdentity } from '../embedding/embedder';
-import { vectorsUsable } from '../index-identity';
 import type { Citation } from '../knowledge.schema';
-import { searchBm25, type AccessFilter } from '../retrieval/bm25';
-import { convexCombination } from '../retrieval/fusion';
-import { searchVector } from '../retrieval/vector';
+import type { AccessFilter } from '../retrieval/bm25';
+import { hybridSearch } from '../retrieval/hybrid';
+import { forcesHnsw, knnSettings } from '../retrieval/vector';
 import { reembedTenantJob } from '../jobs/reembed-tenant.job';
 import { searchLaneSeconds, stepClock } from '../knowledge.metrics';
 
@@ -43,66 +42,70 @@ function snippetOf(content: string): string {
   return `${flat.slice(0, cut > SNIPPET_CHARS / 2 ? cut : SNIPPET_CHARS)}…`;
 }
 
+/** Per tenant, the sizes the last search saw: the next search's kNN plan choice (a plan hint, so a stale one is harmless). */
+const lastSizes = new Map<string, { tenantChunks: number; tableRows: number }>();
+const SIZES_KEPT = 10_000;
+
 /**
  * Hybrid retrieval: BM25 over the inverted index and cosine kNN over HNSW, fused by convex combination,
  * inside one tenant-scoped transaction (RLS) with the caller's group filter applied in both lanes, so a
  * restricted chunk can never reach the results, a chat context or a citation. Returns citation objects.
+ * Three round trips in all (BEGIN with the kNN settings, the one-statement search of hybrid.ts, COMMIT): search
+ * sits on the path to a chat answer's first token, where each round trip showed.
  */
 export async function searchKnowledge(input: SearchKnowledgeInput, reranker?: Reranker): Promise<KnowledgeHit[]> {
   const { services, tenant } = input.ctx;
   const clock = stepClock();
   const started = performance.now();
-  const access = accessFor(input.principal);
   const { embedder, vectorWeight } = embedderFor(services.config);
   const limit = Math.max(CANDIDATES_PER_LANE, input.topK * 3);
   // embed before opening the transaction: a remote embedder must not hold a database connection
   const [queryVector] = await embedder.embed([input.query], 'query');
   clock.lap('embed');
 
-  const { fused, rows, stale } = await services.db.withTenant(tenant.id, async (tx) => {
-    clock.lap('begin');
-    const lexical = await searchBm25(tx, tenant.id, input.query, access, limit);
-    clock.lap('bm25');
-    const state = await vectorsUsable(tx, embedder);
-    const semantic =
-      state.usable && queryVector && queryVector.some((v) => v !== 0)
-        ? await searchVector(tx, tenant.id, queryVector, access, limit, services.config.KNOWLEDGE_HNSW_EF_SEARCH)
-        : [];
-    clock.lap('knn');
-    const ranked = convexCombination(lexical, semantic, semantic.length > 0 ? vectorWeight : 0).slice(0, input.topK);
-    clock.lap('fuse');
-    const details = await tx.query<{ id: string; document_id: string; title: string; url: string | null; heading_path: string[]; content: string }>(
-      `SELECT c.id, c.document_id, d.title, d.url, c.heading_path, c.content
-       FROM knowledge_chunks c JOIN knowledge_documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
-       WHERE c.tenant_id = $2 AND c.id = ANY($1::uuid[])`,
-      // tenant_id leads both primary keys: without it the planner cannot probe them and scans every chunk
-      [ranked.map((r) => r.chunkId), tenant.id],
-    );
-    clock.lap('citations');
-    return { fused: ranked, rows: new Map(details.rows.map((row) => [row.id, row])), stale: state.stale };
-  });
-  clock.lap('commit');
+  const sizes = lastSizes.get(tenant.id);
+  const settings = knnSettings(services.config.KNOWLEDGE_HNSW_EF_SEARCH, limit, sizes ? forcesHnsw(sizes.tenantChunks, sizes.tableRows, limit) : false);
+  const identity = embedderIdentity(embedder);
+  const result = await services.db.withTenant(
+    tenant.id,
+    (tx) =>
+      hybridSearch(tx, {
+        tenantId: tenant.id,
+        query: input.query,
+        access: accessFor(input.principal),
+        limit,
+        topK: input.topK,
+        vector: queryVector && queryVector.some((v) => v !== 0) ? queryVector : null,
+        dimensions: queryVector?.length ?? embedder.dimensions,
+        embedder: identity,
+        vectorWeight,
+      }),
+    { settings },
+  );
+  clock.lap('database');
+  if (lastSizes.size >= SIZES_KEPT) lastSizes.clear();
+  lastSizes.set(tenant.id, { tenantChunks: result.tenantChunks, tableRows: result.tableRows });
   clock.record(searchLaneSeconds, 'lane');
   searchLaneSeconds.observe({ lane: 'total' }, (performance.now() - started) / 1000);
-  if (stale) {
-    await services.queue.enqueue(reembedTenantJob, { tenantId: tenant.id }, { idempotencyKey: `reembed:${tenant.id}:${embedderIdentity(embedder)}` });
+  if (result.stale) {
+    await services.queue.enqueue(reembedTenantJob, { tenantId: tenant.id }, { idempotencyKey: `reembed:${tenant.id}:${identity}` });
   }
 
-  const citations = fused.flatMap((hit): KnowledgeHit[] => {
-    const row = rows.get(hit.chunkId);
-    if (!row || hit.score < (input.minScore ?? 0)) return [];
-    return [
-      {
-        document_id: row.document_id,
-        chunk_id: row.id,
-        title: row.title,
-        url: row.url,
-        heading_path: row.heading_path,
-        snippet: snippetOf(row.content),
-        content: row.content,
-        score: Number(hit.score.toFixed(6)),
-      },
-    ];
-  });
+  const citations = result.hits.flatMap((hit): KnowledgeHit[] =>
+    hit.score < (input.minScore ?? 0)
+      ? []
+      : [
+          {
+            document_id: hit.documentId,
+            chunk_id: hit.chunkId,
+            title: hit.title,
+            url: hit.url,
+            heading_path: hit.headingPath,
+            snippet: snippetOf(hit.content),
+            content: hit.content,
+            score: Number(hit.score.toFixed(6)),
+          },
+        ],
+  );
   return reranker ? reranker(input.query, citations) : citations;
 }

@@ -38,10 +38,10 @@ export function accessPredicate(alias: string, paramIndex: number): string {
  * doc_len and groups (migration 0205), so posting lists are index-only scans instead of one heap page per
  * posting; df is counted per query term (an index-only count) instead of a window over all postings, which
  * needed a sort; and every constant is float8, because numeric arithmetic made the aggregate ~8x slower.
+ * Parameters: $1 query text, $2 sees-all, $3 groups, $4 limit, $5 tenant. Shared by `searchBm25` and the
+ * one-statement hybrid search (hybrid.ts), which nests it as a CTE.
  */
-export async function searchBm25(tx: SqlRunner, tenantId: string, query: string, access: AccessFilter, limit: number): Promise<RankedChunk[]> {
-  const { rows } = await tx.query<{ chunk_id: string; score: number }>(
-    `WITH stats AS (
+export const BM25_CANDIDATES_SQL = `WITH stats AS (
        SELECT greatest(chunk_count, 1)::float8 AS n, greatest(term_total::float8 / greatest(chunk_count, 1), 1) AS avgdl
        FROM knowledge_corpus_stats WHERE tenant_id = $5
      ), q AS (
@@ -60,8 +60,9 @@ export async function searchBm25(tx: SqlRunner, tenantId: string, query: string,
      WHERE ${accessPredicate('p', 2)}
      GROUP BY p.chunk_id
      ORDER BY score DESC, p.chunk_id DESC
-     LIMIT $4`,
-    [query, access.seesAllGroups, access.groups, limit, tenantId],
-  );
+     LIMIT $4`;
+
+export async function searchBm25(tx: SqlRunner, tenantId: string, query: string, access: AccessFilter, limit: number): Promise<RankedChunk[]> {
+  const { rows } = await tx.query<{ chunk_id: string; score: number }>(BM25_CANDIDATES_SQL, [query, access.seesAllGroups, access.groups, limit, tenantId]);
   return rows.map((row) => ({ chunkId: row.chunk_id, score: Number(row.score) }));
 }
