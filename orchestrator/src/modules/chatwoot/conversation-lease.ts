@@ -20,10 +20,20 @@ export interface LeaseScope {
 
 export interface Lease {
   readonly token: string;
-  /** Claims the lease in `tx` (true) unless another live holder has it; starts the heartbeat once the caller commits. */
-  claim(tx: Queryable): Promise<boolean>;
+  /**
+   * Claims the lease in `tx` unless another live holder has it (null); starts the heartbeat. Resolves to the claimed
+   * row's `columns`, so the caller needs no second statement to read the conversation it has just locked.
+   */
+  claim<T extends object>(tx: Queryable, columns: string): Promise<T | null>;
   /** Releases it in `tx` (the caller's transaction) and stops the heartbeat. */
   releaseIn(tx: Queryable): Promise<void>;
+  /**
+   * Releases it in `tx` only when no customer message of the conversation is left unhandled (true): the turn's
+   * "anything more?" check and the release in one statement. False: more to answer, or the lease was lost.
+   */
+  releaseIfIdle(tx: Queryable): Promise<boolean>;
+  /** Stops the heartbeat without touching the row: the transaction that claimed it did not commit. */
+  forget(): void;
   /** Releases it in a transaction of its own (after an error; a no-op when the lease was never claimed). */
   release(): Promise<void>;
 }
@@ -43,10 +53,11 @@ export function newLease(db: Db, scope: LeaseScope): Lease {
     );
   const lease: Lease = {
     token,
-    async claim(tx) {
-      const r = await tx.query(
+    async claim<T extends object>(tx: Queryable, columns: string) {
+      const r = await tx.query<T>(
         `UPDATE chatwoot_conversations SET lease_token = $4, lease_until = now() + make_interval(secs => $5)
-          WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 AND (lease_until IS NULL OR lease_until < now())`,
+          WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 AND (lease_until IS NULL OR lease_until < now())
+          RETURNING ${columns}`,
         [...key, LEASE_MS / 1000],
       );
       held = r.rowCount > 0;
@@ -54,7 +65,7 @@ export function newLease(db: Db, scope: LeaseScope): Lease {
         heartbeat = setInterval(() => void renew().catch(() => undefined), HEARTBEAT_MS);
         heartbeat.unref();
       }
-      return held;
+      return r.rows[0] ?? null;
     },
     async releaseIn(tx) {
       clearInterval(heartbeat);
@@ -63,6 +74,21 @@ export function newLease(db: Db, scope: LeaseScope): Lease {
           WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 AND lease_token = $4`,
         [...key],
       );
+    },
+    async releaseIfIdle(tx) {
+      const r = await tx.query(
+        `UPDATE chatwoot_conversations SET lease_token = NULL, lease_until = NULL
+          WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 AND lease_token = $4
+            AND NOT EXISTS (SELECT 1 FROM chatwoot_messages cm WHERE cm.tenant_id = $1 AND cm.integration_id = $2
+                              AND cm.chatwoot_conversation_id = $3 AND cm.author = 'customer' AND NOT cm.handled)`,
+        [...key],
+      );
+      if (r.rowCount > 0) clearInterval(heartbeat);
+      return r.rowCount > 0;
+    },
+    forget() {
+      clearInterval(heartbeat);
+      held = false;
     },
     async release() {
       clearInterval(heartbeat);

@@ -19,7 +19,7 @@ export interface MirrorRow {
   handoff: StoredHandoff | null;
 }
 
-const MIRROR_COLUMNS = 'chatwoot_conversation_id, conversation_id, status, owner, state_version, contact_id, handoff';
+export const MIRROR_COLUMNS = 'chatwoot_conversation_id, conversation_id, status, owner, state_version, contact_id, handoff';
 
 /** Foundation `conversations.status` for a Chatwoot status; a bot handoff shows as `escalated`. */
 export function atriumStatus(status: ChatwootStatus, handedOff: boolean): string {
@@ -69,11 +69,12 @@ export async function ensureMirror(
     c.rows[0]?.id ??
     (await tx.query<{ id: string }>(`SELECT id FROM conversations WHERE tenant_id = $1 AND channel = 'chatwoot' AND external_id = $2`, [tenantId, externalId]))
       .rows[0]!.id;
+  // created at the event's state version: applying the same snapshot next is then a no-op, not another UPDATE
   const inserted = await tx.query<MirrorRow>(
-    `INSERT INTO chatwoot_conversations (tenant_id, integration_id, chatwoot_conversation_id, conversation_id, inbox_id, contact_id, status, owner)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO chatwoot_conversations (tenant_id, integration_id, chatwoot_conversation_id, conversation_id, inbox_id, contact_id, status, owner, state_version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT DO NOTHING RETURNING ${MIRROR_COLUMNS}`,
-    [tenantId, integrationId, conv.id, conversationId, conv.inbox_id, conv.contact_inbox?.contact_id ?? null, conv.status, owner],
+    [tenantId, integrationId, conv.id, conversationId, conv.inbox_id, conv.contact_inbox?.contact_id ?? null, conv.status, owner, conv.updated_at ?? 0],
   );
   if (inserted.rows[0]) return { row: inserted.rows[0], created: true };
   // a concurrent delivery created it between our SELECT and INSERT: take theirs, locked
@@ -169,13 +170,23 @@ export async function mirrorMessage(
 
 /** Writes deferred customer messages into `messages` (when no turn will: the humans have the conversation). */
 export async function persistDeferred(tx: Queryable, tenantId: string, integrationId: string, row: MirrorRow, ids: readonly number[]): Promise<void> {
-  const r = await tx.query<{ id: string; pending_content: string }>(
-    `SELECT chatwoot_message_id AS id, pending_content FROM chatwoot_messages
-      WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = ANY($3::bigint[]) AND message_id IS NULL AND pending_content IS NOT NULL
-      ORDER BY abs(chatwoot_message_id)`,
-    [tenantId, integrationId, ids],
+  // one statement for the whole batch (a read, then insertMirroredMessage per message, before): the messages in
+  // Chatwoot's order, each linked from its Chatwoot row by the external id, and the conversation's clock if any
+  await tx.query(
+    `WITH deferred AS (
+       SELECT chatwoot_message_id AS id, pending_content FROM chatwoot_messages
+        WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = ANY($3::bigint[]) AND message_id IS NULL AND pending_content IS NOT NULL
+     ), m AS (
+       INSERT INTO messages (tenant_id, conversation_id, role, content, citations, external_id)
+       SELECT $1, $4, 'user', pending_content, '[]', 'chatwoot:' || id FROM deferred ORDER BY abs(id)
+       RETURNING id, external_id
+     ), linked AS (
+       UPDATE chatwoot_messages cm SET message_id = m.id, pending_content = NULL FROM m
+        WHERE cm.tenant_id = $1 AND cm.integration_id = $2 AND cm.chatwoot_message_id = ANY($3::bigint[]) AND m.external_id = 'chatwoot:' || cm.chatwoot_message_id
+     )
+     UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $4 AND EXISTS (SELECT 1 FROM m)`,
+    [tenantId, integrationId, ids, row.conversation_id],
   );
-  for (const m of r.rows) await insertMirroredMessage(tx, tenantId, integrationId, row.conversation_id, Number(m.id), 'user', m.pending_content);
 }
 
 /** Links deferred customer messages to the user message the chat turn stored for them. */
@@ -184,26 +195,6 @@ export async function linkDeferred(tx: Queryable, tenantId: string, integrationI
     `UPDATE chatwoot_messages SET message_id = $4, pending_content = NULL WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = ANY($3::bigint[])`,
     [tenantId, integrationId, ids, messageId],
   );
-}
-
-/**
- * Customer messages the bot has not dealt with yet (oldest first). A widget submission is mirrored as minus the id of
- * the interactive message it answers (submission.ts), so `abs` places it right after that message.
- */
-export async function unansweredCustomerMessages(
-  tx: Queryable,
-  tenantId: string,
-  integrationId: string,
-  row: MirrorRow,
-): Promise<Array<{ id: number; content: string }>> {
-  const r = await tx.query<{ id: string; content: string }>(
-    `SELECT cm.chatwoot_message_id AS id, coalesce(cm.pending_content, m.content, '') AS content
-       FROM chatwoot_messages cm LEFT JOIN messages m ON m.tenant_id = cm.tenant_id AND m.id = cm.message_id
-      WHERE cm.tenant_id = $1 AND cm.integration_id = $2 AND cm.chatwoot_conversation_id = $3 AND cm.author = 'customer' AND NOT cm.handled
-      ORDER BY abs(cm.chatwoot_message_id)`,
-    [tenantId, integrationId, row.chatwoot_conversation_id],
-  );
-  return r.rows.map((x) => ({ id: Number(x.id), content: x.content }));
 }
 
 /** Marks customer messages as dealt with (answered, handed off, or left to the humans who own the conversation). */
@@ -215,11 +206,34 @@ export async function markHandled(tx: Queryable, tenantId: string, integrationId
   );
 }
 
-/** The last `limit` mirrored messages (customer, bot, agents), oldest first, for the model's context. */
-export async function recentHistory(tx: Queryable, tenantId: string, conversationId: string, limit = 12): Promise<Array<{ role: string; content: string }>> {
-  const r = await tx.query<{ role: string; content: string }>(
-    `SELECT role, content FROM (SELECT role, content, created_at FROM messages WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY created_at DESC LIMIT $3) t ORDER BY created_at`,
-    [tenantId, conversationId, limit],
+/**
+ * What a bot turn works from, in one round trip: the customer messages the bot has not dealt with yet (oldest first;
+ * a widget submission is mirrored as minus the id of the interactive message it answers, submission.ts, so `abs`
+ * places it right after that message) and the last `limit` mirrored messages (customer, bot, agents) as the model's
+ * context, oldest first.
+ */
+export async function pendingWork(
+  tx: Queryable,
+  tenantId: string,
+  integrationId: string,
+  row: MirrorRow,
+  limit = 12,
+): Promise<{ messages: Array<{ id: number; content: string }>; history: Array<{ role: string; content: string }> }> {
+  const r = await tx.query<{ id: string | null; role: string | null; content: string }>(
+    `(SELECT cm.chatwoot_message_id AS id, NULL AS role, coalesce(cm.pending_content, m.content, '') AS content, 0 AS part, abs(cm.chatwoot_message_id) AS ord
+        FROM chatwoot_messages cm LEFT JOIN messages m ON m.tenant_id = cm.tenant_id AND m.id = cm.message_id
+       WHERE cm.tenant_id = $1 AND cm.integration_id = $2 AND cm.chatwoot_conversation_id = $3 AND cm.author = 'customer' AND NOT cm.handled)
+     UNION ALL
+     (SELECT NULL, role, content, 1, row_number() OVER (ORDER BY created_at) FROM
+        (SELECT role, content, created_at FROM messages WHERE tenant_id = $1 AND conversation_id = $4 ORDER BY created_at DESC LIMIT $5) recent)
+     ORDER BY part, ord`,
+    [tenantId, integrationId, row.chatwoot_conversation_id, row.conversation_id, limit],
   );
-  return r.rows;
+  const messages: Array<{ id: number; content: string }> = [];
+  const history: Array<{ role: string; content: string }> = [];
+  for (const x of r.rows) {
+    if (x.role === null) messages.push({ id: Number(x.id), content: x.content });
+    else history.push({ role: x.role, content: x.content });
+  }
+  return { messages, history };
 }

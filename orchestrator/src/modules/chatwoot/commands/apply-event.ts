@@ -47,7 +47,8 @@ async function applyConversationState(
   const owner = nextOwner(row, conv, enteredPending);
   const next = { ...row, status: conv.status, owner, state_version: version };
   if (owner === row.owner && conv.status === row.status) {
-    await updateMirror(tx, integration.tenantId, integration.id, conv.id, { stateVersion: version });
+    // the same snapshot again (a new mirror row is created at the event's version) changes nothing: no statement
+    if (version !== Number(row.state_version)) await updateMirror(tx, integration.tenantId, integration.id, conv.id, { stateVersion: version });
     return next;
   }
   await updateMirror(tx, integration.tenantId, integration.id, conv.id, {

@@ -1,20 +1,10 @@
-import { isChatwootError, replyIdempotencyKey, type ChatwootClient } from '@atrium/connectors/chatwoot';
+import { isChatwootError, type ChatwootClient } from '@atrium/connectors/chatwoot';
 import type { Services } from '../../../platform/services';
-import type { Queryable } from '../../../platform/db';
 import { recordActivity } from '../../activity';
 import { newLease, type Lease } from '../conversation-lease';
+import { loadPending, type Pending, type StartedTurn } from './turn-round';
 import { botClient, loadIntegration, type ChatwootIntegration } from '../integration-store';
-import {
-  findMirror,
-  linkDeferred,
-  markHandled,
-  mirrorMessage,
-  persistDeferred,
-  recentHistory,
-  unansweredCustomerMessages,
-  updateMirror,
-  type MirrorRow,
-} from '../mirror-store';
+import { findMirror, linkDeferred, markHandled, mirrorMessage, persistDeferred, updateMirror, type MirrorRow } from '../mirror-store';
 import { renderAnswer } from '../render-reply';
 import { turnEngineOf, type TurnOutcome } from '../turn-engine';
 import { handOff, postOnce } from './hand-off';
@@ -31,41 +21,6 @@ export type TurnResult = 'done' | 'busy';
 const MAX_ROUNDS = 5;
 /** "typing…" only for a turn still thinking after this long: a faster answer replaces it before anyone sees it */
 const TYPING_AFTER_MS = 300;
-
-interface Pending {
-  row: MirrorRow;
-  messages: Array<{ id: number; content: string }>;
-  history: Array<{ role: string; content: string }>;
-  /** the reply slot, reserved in the same transaction when the mirror says the bot owns the conversation */
-  reservation?: { key: string; status: string; attempts: number };
-}
-
-/**
- * The messages still to answer, in one transaction with the lease: the first round claims it ('busy' when another
- * worker holds it), and the round that finds nothing left releases it (null) — no separate round trips for either.
- */
-async function loadPending(
-  services: Services,
-  integration: ChatwootIntegration,
-  conversationId: number,
-  lease: Lease,
-  claim: boolean,
-): Promise<Pending | null | 'busy'> {
-  return services.db.withTenant(integration.tenantId, async (tx) => {
-    if (claim && !(await lease.claim(tx))) return 'busy';
-    const row = await findMirror(tx, integration.tenantId, integration.id, conversationId);
-    const messages = row ? await unansweredCustomerMessages(tx, integration.tenantId, integration.id, row) : [];
-    if (!row || !messages.length) {
-      await lease.releaseIn(tx);
-      return null;
-    }
-    const history = await recentHistory(tx, integration.tenantId, row.conversation_id);
-    if (row.owner !== 'bot' || row.status !== 'pending') return { row, messages, history };
-    const inboundId = messages.at(-1)!.id;
-    const key = replyIdempotencyKey({ integrationId: integration.id, conversationId, inboundMessageId: inboundId });
-    return { row, messages, history, reservation: await reserveReply(tx, integration, conversationId, inboundId, key) };
-  });
-}
 
 /** Marks messages as dealt with without a reply (answered before, or the humans have the conversation). */
 async function skip(services: Services, integration: ChatwootIntegration, row: MirrorRow, messageIds: number[], owner?: 'human'): Promise<void> {
@@ -87,18 +42,6 @@ async function stillTheBots(client: ChatwootClient, conversationId: number): Pro
     if (isChatwootError(error) && error.code === 'UPSTREAM_NOT_FOUND') return false;
     throw error;
   }
-}
-
-/** Reserves the reply slot; returns whether an earlier attempt may already have posted it. */
-async function reserveReply(tx: Queryable, integration: ChatwootIntegration, conversationId: number, inboundId: number, key: string) {
-  const r = await tx.query<{ status: string; attempts: number }>(
-    `INSERT INTO chatwoot_replies (tenant_id, integration_id, inbound_message_id, chatwoot_conversation_id, idempotency_key, attempts)
-     VALUES ($1, $2, $3, $4, $5, 1)
-     ON CONFLICT (tenant_id, integration_id, inbound_message_id) DO UPDATE SET attempts = chatwoot_replies.attempts + 1, updated_at = now()
-     RETURNING status, attempts`,
-    [integration.tenantId, integration.id, inboundId, conversationId, key],
-  );
-  return { key, ...r.rows[0]! };
 }
 
 async function runEngine(services: Services, integration: ChatwootIntegration, pending: Pending): Promise<TurnOutcome> {
@@ -133,10 +76,15 @@ async function deliverAnswer(
   const { content, interactive } = renderAnswer(outcome.text, outcome.citations, outcome.quickReplies);
   const posted = await postOnce(client, conversationId, { content, interactive, idempotencyKey: key }, mayExist);
   return services.db.withTenant(integration.tenantId, async (tx) => {
-    await findMirror(tx, integration.tenantId, integration.id, conversationId, true); // lock order: mirror row first, as apply-event does
+    // lock order: the mirror row first, as apply-event does — taken by the same statement (an uncorrelated EXISTS is
+    // evaluated once, before the reply row is scanned), not by a separate SELECT … FOR UPDATE round trip
     await tx.query(
-      `UPDATE chatwoot_replies SET status = 'posted', chatwoot_message_id = $4, updated_at = now() WHERE tenant_id = $1 AND integration_id = $2 AND inbound_message_id = $3`,
-      [integration.tenantId, integration.id, inboundId, posted.id],
+      `WITH mirror AS (
+         SELECT 1 FROM chatwoot_conversations WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $5 FOR UPDATE
+       )
+       UPDATE chatwoot_replies SET status = 'posted', chatwoot_message_id = $4, updated_at = now()
+        WHERE tenant_id = $1 AND integration_id = $2 AND inbound_message_id = $3 AND EXISTS (SELECT 1 FROM mirror)`,
+      [integration.tenantId, integration.id, inboundId, posted.id, conversationId],
     );
     const ids = pending.messages.map((m) => m.id);
     if (outcome.persisted) await linkDeferred(tx, integration.tenantId, integration.id, ids, outcome.persisted.userMessageId);
@@ -157,10 +105,8 @@ async function deliverAnswer(
       summary: `The bot answered in Chatwoot conversation ${conversationId}`,
       data: { citations: outcome.citations.length, quick_replies: outcome.quickReplies?.length ?? 0 },
     });
-    // the turn's next round, in this transaction: nothing more to answer → release the lease here (true)
-    if ((await unansweredCustomerMessages(tx, integration.tenantId, integration.id, pending.row)).length) return false;
-    await lease.releaseIn(tx);
-    return true;
+    // the turn's next round, in this transaction: nothing more to answer → the lease is released here (true)
+    return lease.releaseIfIdle(tx);
   });
 }
 
@@ -230,14 +176,18 @@ async function answerOnce(services: Services, integration: ChatwootIntegration, 
   return false;
 }
 
-export async function runBotTurn(services: Services, input: { tenantId: string; integrationId: string; conversationId: number }): Promise<TurnResult> {
+export async function runBotTurn(
+  services: Services,
+  input: { tenantId: string; integrationId: string; conversationId: number },
+  started?: StartedTurn,
+): Promise<TurnResult> {
   const integration = await loadIntegration(services, input.tenantId, input.integrationId);
-  const lease = newLease(services.db, { tenantId: input.tenantId, integrationId: integration.id, conversationId: input.conversationId });
+  const lease = started?.lease ?? newLease(services.db, { tenantId: input.tenantId, integrationId: integration.id, conversationId: input.conversationId });
   const client = botClient(services, integration);
   let released = false;
   try {
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const pending = await loadPending(services, integration, input.conversationId, lease, round === 0);
+      const pending = round === 0 && started ? started.first : await loadPending(services, integration, input.conversationId, lease, round === 0);
       if (pending === 'busy') {
         released = true; // never held
         return 'busy';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineJob } from '../../../platform/queue';
 import type { Services } from '../../../platform/services';
 import { runBotTurn } from '../commands/run-bot-turn';
+import type { StartedTurn } from '../commands/turn-round';
 
 /**
  * Runs the bot for one conversation. If another worker holds the conversation's lease, it is answering already
@@ -19,9 +20,12 @@ const payload = z.object({
 });
 export type BotTurnPayload = z.infer<typeof payload>;
 
-/** One turn, plus the bounded re-check when the conversation was busy (also run inline by the delivery job). */
-export async function takeTurn(services: Services, p: BotTurnPayload): Promise<void> {
-  const result = await runBotTurn(services, p);
+/**
+ * One turn, plus the bounded re-check when the conversation was busy (also run inline by the delivery job, which
+ * may have run its first round already: `started`).
+ */
+export async function takeTurn(services: Services, p: BotTurnPayload, started?: StartedTurn): Promise<void> {
+  const result = await runBotTurn(services, p, started);
   if (result === 'busy' && p.round < MAX_REQUEUES) {
     await services.queue.enqueue(botTurnJob, { ...p, round: p.round + 1 }, { delayMs: REQUEUE_DELAY_MS });
   }

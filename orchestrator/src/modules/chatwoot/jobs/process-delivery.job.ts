@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineJob } from '../../../platform/queue';
 import type { Services } from '../../../platform/services';
 import { applyEvent } from '../commands/apply-event';
+import { startTurnIn, type StartedTurn } from '../commands/turn-round';
 import { AppError } from '../../../platform/errors';
 import { loadIntegration, type ChatwootIntegration } from '../integration-store';
 import { botTurnJob, takeTurn, type BotTurnPayload } from './bot-turn.job';
@@ -26,23 +27,33 @@ async function integrationOf(services: Services, p: z.infer<typeof payload>): Pr
 
 export async function processDelivery(services: Services, p: z.infer<typeof payload>): Promise<void> {
   const integration = await integrationOf(services, p);
-  const turn = await services.db.withTenant(p.tenantId, async (tx) => {
-    const r = await tx.query<{ payload: unknown; status: string }>(
-      `SELECT payload, status FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-      [p.tenantId, p.deliveryRowId],
-    );
-    const delivery = r.rows[0];
-    if (!delivery || (delivery.status !== 'received' && delivery.status !== 'failed')) return undefined;
-    const parsed = parseChatwootEvent(delivery.payload);
-    const outcome =
-      integration && parsed.known && !('invalid' in parsed) ? await applyEvent(services, tx, integration, parsed.event) : { status: 'ignored' as const };
-    await tx.query(
-      `UPDATE webhook_deliveries SET status = $3, attempts = attempts + 1, processed_at = now(), last_error = NULL WHERE tenant_id = $1 AND id = $2`,
-      [p.tenantId, p.deliveryRowId, outcome.status],
-    );
-    return outcome.botTurn;
-  });
-  if (turn) await startTurn(services, { tenantId: p.tenantId, integrationId: p.integrationId, conversationId: turn.conversationId, round: 0 });
+  // Without a burst window the turn runs inline (startTurn) and its first round — claim the conversation, load what
+  // to answer — runs at the end of this transaction rather than in a transaction of its own.
+  const inline = services.config.CHATWOOT_COALESCE_MS <= 0;
+  let started: StartedTurn | undefined;
+  const turn = await services.db
+    .withTenant(p.tenantId, async (tx) => {
+      const r = await tx.query<{ payload: unknown; status: string }>(
+        `SELECT payload, status FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+        [p.tenantId, p.deliveryRowId],
+      );
+      const delivery = r.rows[0];
+      if (!delivery || (delivery.status !== 'received' && delivery.status !== 'failed')) return undefined;
+      const parsed = parseChatwootEvent(delivery.payload);
+      const outcome =
+        integration && parsed.known && !('invalid' in parsed) ? await applyEvent(services, tx, integration, parsed.event) : { status: 'ignored' as const };
+      await tx.query(
+        `UPDATE webhook_deliveries SET status = $3, attempts = attempts + 1, processed_at = now(), last_error = NULL WHERE tenant_id = $1 AND id = $2`,
+        [p.tenantId, p.deliveryRowId, outcome.status],
+      );
+      if (outcome.botTurn && inline && integration) started = await startTurnIn(tx, services, integration, outcome.botTurn.conversationId);
+      return outcome.botTurn;
+    })
+    .catch((error: unknown) => {
+      started?.lease.forget(); // rolled back: the claim never happened
+      throw error;
+    });
+  if (turn) await startTurn(services, { tenantId: p.tenantId, integrationId: p.integrationId, conversationId: turn.conversationId, round: 0 }, started);
 }
 
 /**
@@ -53,14 +64,14 @@ export async function processDelivery(services: Services, p: z.infer<typeof payl
  * (So the inline path never throws.)
  * A worker killed mid-turn leaves an unhandled message and an expiring lease, which the sweeper re-enqueues.
  */
-async function startTurn(services: Services, turn: BotTurnPayload): Promise<void> {
+async function startTurn(services: Services, turn: BotTurnPayload, started?: StartedTurn): Promise<void> {
   const delayMs = services.config.CHATWOOT_COALESCE_MS;
   if (delayMs > 0) {
     await services.queue.enqueue(botTurnJob, turn, { delayMs });
     return;
   }
   try {
-    await takeTurn(services, turn);
+    await takeTurn(services, turn, started);
   } catch (error) {
     services.log.warn({ err: error, conversationId: turn.conversationId }, 'inline bot turn failed; retrying it as a bot-turn job');
     // (if Redis refuses this too, the sweeper finds the unanswered message once the lease has lapsed)

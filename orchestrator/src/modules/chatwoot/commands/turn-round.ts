@@ -1,0 +1,79 @@
+import { replyIdempotencyKey } from '@atrium/connectors/chatwoot';
+import type { Queryable } from '../../../platform/db';
+import type { Services } from '../../../platform/services';
+import { newLease, type Lease } from '../conversation-lease';
+import type { ChatwootIntegration } from '../integration-store';
+import { findMirror, MIRROR_COLUMNS, pendingWork, type MirrorRow } from '../mirror-store';
+
+/**
+ * The start of each round of a bot turn (run-bot-turn.ts): under the conversation's lease, what is left to answer,
+ * the model's context, and the reply slot — one transaction, a few statements.
+ */
+export interface Pending {
+  row: MirrorRow;
+  messages: Array<{ id: number; content: string }>;
+  history: Array<{ role: string; content: string }>;
+  /** the reply slot, reserved in the same transaction when the mirror says the bot owns the conversation */
+  reservation?: { key: string; status: string; attempts: number };
+}
+
+/**
+ * The messages still to answer, in one transaction with the lease: the first round claims it ('busy' when another
+ * worker holds it), and the round that finds nothing left releases it (null) — no separate round trips for either.
+ */
+async function loadPendingIn(
+  tx: Queryable,
+  integration: ChatwootIntegration,
+  conversationId: number,
+  lease: Lease,
+  claim: boolean,
+): Promise<Pending | null | 'busy'> {
+  // the first round's claim returns the mirror row it locked (no mirror row yet: as busy, the job looks again)
+  const row = claim ? await lease.claim<MirrorRow>(tx, MIRROR_COLUMNS) : await findMirror(tx, integration.tenantId, integration.id, conversationId);
+  if (claim && !row) return 'busy';
+  const { messages, history } = row ? await pendingWork(tx, integration.tenantId, integration.id, row) : { messages: [], history: [] };
+  if (!row || !messages.length) {
+    await lease.releaseIn(tx);
+    return null;
+  }
+  if (row.owner !== 'bot' || row.status !== 'pending') return { row, messages, history };
+  const inboundId = messages.at(-1)!.id;
+  const key = replyIdempotencyKey({ integrationId: integration.id, conversationId, inboundMessageId: inboundId });
+  return { row, messages, history, reservation: await reserveReply(tx, integration, conversationId, inboundId, key) };
+}
+
+export const loadPending = (services: Services, integration: ChatwootIntegration, conversationId: number, lease: Lease, claim: boolean) =>
+  services.db.withTenant(integration.tenantId, (tx) => loadPendingIn(tx, integration, conversationId, lease, claim));
+
+/** A turn whose first round (claim + load) ran in the caller's transaction; runBotTurn continues it after commit. */
+export interface StartedTurn {
+  lease: Lease;
+  first: Pending | null | 'busy';
+}
+
+/**
+ * The first round of a turn inside the caller's transaction: the delivery job that found the customer message
+ * claims the conversation in its own transaction instead of committing, then opening another (two round trips less
+ * per turn). If that transaction does not commit, the caller calls `lease.forget()`.
+ */
+export async function startTurnIn(tx: Queryable, services: Services, integration: ChatwootIntegration, conversationId: number): Promise<StartedTurn> {
+  const lease = newLease(services.db, { tenantId: integration.tenantId, integrationId: integration.id, conversationId });
+  try {
+    return { lease, first: await loadPendingIn(tx, integration, conversationId, lease, true) };
+  } catch (error) {
+    lease.forget();
+    throw error;
+  }
+}
+
+/** Reserves the reply slot; returns whether an earlier attempt may already have posted it. */
+async function reserveReply(tx: Queryable, integration: ChatwootIntegration, conversationId: number, inboundId: number, key: string) {
+  const r = await tx.query<{ status: string; attempts: number }>(
+    `INSERT INTO chatwoot_replies (tenant_id, integration_id, inbound_message_id, chatwoot_conversation_id, idempotency_key, attempts)
+     VALUES ($1, $2, $3, $4, $5, 1)
+     ON CONFLICT (tenant_id, integration_id, inbound_message_id) DO UPDATE SET attempts = chatwoot_replies.attempts + 1, updated_at = now()
+     RETURNING status, attempts`,
+    [integration.tenantId, integration.id, inboundId, conversationId, key],
+  );
+  return { key, ...r.rows[0]! };
+}
