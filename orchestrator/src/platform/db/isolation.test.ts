@@ -84,4 +84,33 @@ describe('database-level tenant isolation', () => {
     const r = await atrium.services.db.query<{ t: string | null }>(`SELECT nullif(current_setting('app.tenant_id', true), '') AS t`);
     expect(r.rows[0]!.t).toBeNull();
   });
+
+  it('a read-only tenant transaction refuses writes, and its local settings and scope end with it', async () => {
+    const { db } = atrium.services;
+    await expect(
+      db.withTenant(a.id, (tx) => tx.query(`INSERT INTO activity (tenant_id, type, summary) VALUES ($1, 'x', 'y')`, [a.id]), { readOnly: true }),
+    ).rejects.toThrow(/read-only transaction/);
+    const seen = await db.withTenant(
+      a.id,
+      (tx) => tx.query<{ t: string; ef: string }>(`SELECT current_setting('app.tenant_id') AS t, current_setting('enable_sort') AS ef`),
+      { readOnly: true, settings: { enable_sort: 'off' } },
+    );
+    expect(seen.rows[0]).toEqual({ t: a.id, ef: 'off' });
+    // the pool (size ≥ 1) hands the same connections out again: nothing of those transactions is left on them
+    const after = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        db.query<{ t: string | null; ef: string; ro: string }>(
+          `SELECT nullif(current_setting('app.tenant_id', true), '') AS t, current_setting('enable_sort') AS ef, current_setting('transaction_read_only') AS ro`,
+        ),
+      ),
+    );
+    for (const r of after) expect(r.rows[0]).toEqual({ t: null, ef: 'on', ro: 'off' });
+  });
+
+  it('refuses a transaction-local setting that is not a plain word', async () => {
+    await expect(atrium.services.db.withTenant(a.id, async () => 1, { settings: { 'hnsw.ef_search': "1'; DROP TABLE tenants; --" } })).rejects.toThrow(
+      /invalid/,
+    );
+    await expect(atrium.services.db.withTenant(a.id, async () => 1, { settings: { 'app.tenant_id': 'x' } })).rejects.toThrow(/invalid/);
+  });
 });

@@ -5,7 +5,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import type { Db, MigrationConnection, Queryable, QueryResult, Tx } from './types';
 import { withAfterCommit } from './after-commit';
 import { APP_ROLE } from './types';
-import { enterTenantScope, type LocalSettings } from './tenant-scope';
+import { enterTenantScope, type TenantTransactionOptions } from './tenant-scope';
 
 /**
  * Embedded PostgreSQL (PGlite, PG 18 + pgvector 0.8.7 in WASM). One in-process backend serialises
@@ -54,12 +54,12 @@ export function pgliteMigrationConnection(db: PGlite): MigrationConnection {
 
 export async function createPgliteDb(db: PGlite): Promise<Db> {
   await db.exec(`SET ROLE ${APP_ROLE}`);
-  const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>, tenantId?: string, settings?: LocalSettings) => {
+  const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>, tenantId?: string, options: TenantTransactionOptions = {}) => {
     let fire = () => undefined as void;
     const result = await db.transaction(async (raw) => {
       const { tx, run } = withAfterCommit(wrap(raw));
       fire = run;
-      if (tenantId) await enterTenantScope(tx, tenantId, settings);
+      if (tenantId) await enterTenantScope(tx, tenantId, options);
       return fn(tx);
     });
     fire();
@@ -69,7 +69,7 @@ export async function createPgliteDb(db: PGlite): Promise<Db> {
     kind: 'pglite',
     ...wrap(db),
     transaction: (fn) => inTransaction(fn),
-    withTenant: (tenantId, fn, options) => inTransaction(fn, tenantId, options?.settings),
+    withTenant: (tenantId, fn, options) => inTransaction(fn, tenantId, options),
     async ping() {
       await db.query('SELECT 1');
     },

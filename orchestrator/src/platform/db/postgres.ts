@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Db, MigrationConnection, Queryable, QueryResult, Tx } from './types';
 import { withAfterCommit } from './after-commit';
-import { beginInTenantScope, type LocalSettings } from './tenant-scope';
+import { beginInTenantScope, type TenantTransactionOptions } from './tenant-scope';
 
 // int8 (counts, sequence numbers) and numeric (costs) as JS numbers: our values stay far below 2^53,
 // and PGlite is configured the same way, so both engines return identical shapes.
@@ -20,12 +20,23 @@ export function createPostgresDb(url: string, poolSize: number): Db {
   pool.on('error', () => undefined); // idle client errors surface on the next query; don't crash the process
   let closing: Promise<void> | undefined;
 
-  async function inTransaction<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string, settings?: LocalSettings): Promise<T> {
+  async function inTransaction<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string, options: TenantTransactionOptions = {}): Promise<T> {
     const client = await pool.connect();
+    let released = false;
     try {
-      await client.query(tenantId ? beginInTenantScope(tenantId, settings) : 'BEGIN');
+      await client.query(tenantId ? beginInTenantScope(tenantId, options) : 'BEGIN');
       const { tx, run } = withAfterCommit(wrap(client));
       const result = await fn(tx);
+      if (options.readOnly) {
+        // Nothing to make durable: the reads are done, so the caller goes on while COMMIT ends the snapshot;
+        // the connection returns to the pool only after it (a failed COMMIT discards the connection).
+        released = true;
+        client.query('COMMIT').then(
+          () => (client.release(), run()),
+          (error: Error) => client.release(error),
+        );
+        return result;
+      }
       await client.query('COMMIT');
       run();
       return result;
@@ -33,7 +44,7 @@ export function createPostgresDb(url: string, poolSize: number): Db {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      if (!released) client.release();
     }
   }
 
@@ -41,7 +52,7 @@ export function createPostgresDb(url: string, poolSize: number): Db {
     kind: 'postgres',
     ...wrap(pool),
     transaction: (fn) => inTransaction(fn),
-    withTenant: (tenantId, fn, options) => inTransaction(fn, tenantId, options?.settings),
+    withTenant: (tenantId, fn, options) => inTransaction(fn, tenantId, options),
     async ping() {
       await pool.query('SELECT 1');
     },

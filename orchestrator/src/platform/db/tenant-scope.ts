@@ -14,6 +14,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export type LocalSettings = Readonly<Record<string, string>>;
 
+export interface TenantTransactionOptions {
+  settings?: LocalSettings;
+  /**
+   * A transaction that only reads: opened READ ONLY (a write fails), and on PostgreSQL the caller gets its result
+   * without waiting for the COMMIT round trip. For reads on a latency path (search, a turn's prompt reads).
+   */
+  readOnly?: boolean;
+}
+
 const SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
 const SETTING_VALUE = /^[A-Za-z0-9_]+$/;
 
@@ -31,9 +40,11 @@ function settingEntries(settings: LocalSettings | undefined): [string, string][]
   return entries;
 }
 
-export async function enterTenantScope(tx: Queryable, tenantId: string, settings?: LocalSettings): Promise<void> {
+export async function enterTenantScope(tx: Queryable, tenantId: string, options: TenantTransactionOptions = {}): Promise<void> {
   assertTenantId(tenantId);
-  const extra = settingEntries(settings);
+  // PGlite's transaction() has already begun: SET TRANSACTION still may, before the first query
+  if (options.readOnly) await tx.query('SET TRANSACTION READ ONLY');
+  const extra = settingEntries(options.settings);
   const calls = extra.map((_, i) => `, set_config($${2 * i + 2}, $${2 * i + 3}, true)`).join('');
   await tx.query(`SELECT set_config('app.tenant_id', $1, true)${calls}`, [tenantId, ...extra.flat()]);
 }
@@ -44,10 +55,10 @@ export async function enterTenantScope(tx: Queryable, tenantId: string, settings
  * simple query protocol, which takes no parameters: the values are inlined, safe only because the tenant must be
  * a uuid and settings plain words.
  */
-export function beginInTenantScope(tenantId: string, settings?: LocalSettings): string {
+export function beginInTenantScope(tenantId: string, options: TenantTransactionOptions = {}): string {
   assertTenantId(tenantId);
-  const calls = settingEntries(settings)
+  const calls = settingEntries(options.settings)
     .map(([name, value]) => `, set_config('${name}', '${value}', true)`)
     .join('');
-  return `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)${calls}`;
+  return `BEGIN${options.readOnly ? ' READ ONLY' : ''}; SELECT set_config('app.tenant_id', '${tenantId}', true)${calls}`;
 }

@@ -1,4 +1,4 @@
-import type { LocalSettings } from './tenant-scope';
+import type { TenantTransactionOptions } from './tenant-scope';
 
 /** The one small interface every data-access function uses, whatever engine is behind it. */
 export interface QueryResult<T> {
@@ -25,9 +25,9 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * A transaction scoped to one tenant; the only place `app.tenant_id` is ever set. See tenant-scope.ts.
-   * `settings` are transaction-local planner/extension settings applied in the same round trip as BEGIN.
+   * Options: transaction-local planner/extension settings applied in the same round trip as BEGIN, read-only.
    */
-  withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options?: { settings?: LocalSettings }): Promise<T>;
+  withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options?: TenantTransactionOptions): Promise<T>;
   /** Liveness probe for /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -80,7 +80,7 @@ export async function searchKnowledge(input: SearchKnowledgeInput, reranker?: Re
         embedder: identity,
         vectorWeight,
       }),
-    { settings },
+    { settings, readOnly: true },
   );
   clock.lap('database');
   if (lastSizes.size >= SIZES_KEPT) lastSizes.clear();

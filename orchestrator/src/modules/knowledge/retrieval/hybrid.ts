@@ -44,7 +44,7 @@ interface Row {
   table_rows: number;
   chunk_id: string | null;
   score: number;
-  document_id: string;
+  document_id: string | null;
   title: string;
   url: string | null;
   heading_path: string[];
@@ -68,8 +68,8 @@ export function hybridSql(dims: number): string {
        SELECT (SELECT embedder FROM knowledge_settings WHERE tenant_id = $5) AS stored,
               coalesce((SELECT chunk_count FROM knowledge_corpus_stats WHERE tenant_id = $5), 0)::float8 AS tenant_chunks,
               (SELECT reltuples FROM pg_class WHERE oid = 'knowledge_chunks'::regclass)::float8 AS table_rows
-     ), lex AS (${BM25_CANDIDATES_SQL}
-     ), sem AS (
+     ), lex AS MATERIALIZED (${BM25_CANDIDATES_SQL}
+     ), sem AS MATERIALIZED (
        SELECT k.chunk_id, 1 - k.distance AS score FROM (${knnCandidatesSql(dims, '$6', vectorsUsable)}) k
      ), lexn AS (${normalised('lex')}
      ), semn AS (${normalised('sem')}
@@ -81,10 +81,17 @@ export function hybridSql(dims: number): string {
        ORDER BY score DESC, chunk_id DESC
        LIMIT $9
      )
-     SELECT st.stored, st.tenant_chunks, st.table_rows, f.chunk_id, f.score, c.document_id, d.title, d.url, c.heading_path, c.content
+     SELECT st.stored, st.tenant_chunks, st.table_rows, f.chunk_id, f.score, x.document_id, x.title, x.url, x.heading_path, x.content
      FROM setting st
-     LEFT JOIN (fused f JOIN knowledge_chunks c ON c.tenant_id = $5 AND c.id = f.chunk_id
-                JOIN knowledge_documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id) ON true
+     LEFT JOIN fused f ON true
+     -- one primary-key probe per hit: LIMIT keeps the planner from flattening this into a join, which on a
+     -- mis-estimated fused row count it planned as a scan of every document per hit (SciFact: ~1 s a search)
+     LEFT JOIN LATERAL (
+       SELECT c.document_id, d.title, d.url, c.heading_path, c.content
+       FROM knowledge_chunks c JOIN knowledge_documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
+       WHERE c.tenant_id = $5 AND c.id = f.chunk_id
+       LIMIT 1
+     ) x ON true
      ORDER BY f.score DESC, f.chunk_id DESC`;
 }
 
@@ -102,7 +109,8 @@ export async function hybridSearch(tx: SqlRunner, q: HybridQuery): Promise<Hybri
   ]);
   const first = rows[0];
   const hits = rows.flatMap((row): HybridHit[] =>
-    row.chunk_id === null
+    // no hit at all (the one row carrying the settings), or a chunk deleted since the lanes ran
+    row.chunk_id === null || row.document_id === null
       ? []
       : [
           {
