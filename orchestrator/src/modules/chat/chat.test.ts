@@ -273,10 +273,12 @@ describe('access', () => {
 describe('runTurn for channels', () => {
   it('streams tool_call and tool_result events through a pluggable tool provider, then the answer', async () => {
     const executed: string[] = [];
+    const toolTurns: string[] = [];
     const toolProvider: ToolProvider = {
       list: async () => [{ name: 'lookup_order', description: 'Order status', parameters: { type: 'object', properties: { orderId: { type: 'string' } } } }],
-      execute: async (_turn, call) => {
+      execute: async (turn, call) => {
         executed.push(call.arguments);
+        toolTurns.push(turn.conversationId);
         return { status: 'ok', content: '{"status":"shipped"}' };
       },
     };
@@ -299,6 +301,9 @@ describe('runTurn for channels', () => {
       'done',
     ]);
     expect(executed.map((args) => JSON.parse(args))).toEqual([{ orderId: 'A-17' }]);
+    // The model call starts before the turn is stored; the tool still runs for the stored conversation.
+    const opened = events.find((event) => event.type === 'conversation');
+    expect(toolTurns).toEqual([opened?.type === 'conversation' ? opened.conversationId : 'missing']);
     const toolResult = events.find((event) => event.type === 'tool_result');
     expect(toolResult).toMatchObject({ result: { name: 'lookup_order', status: 'ok', content: '{"status":"shipped"}' } });
     const text = events.flatMap((event) => (event.type === 'delta' ? [event.text] : [])).join('');
@@ -308,5 +313,36 @@ describe('runTurn for channels', () => {
     expect(text).toContain('has shipped');
     // The model's second call saw the tool result as a tool message.
     expect(fake.requests[1]!.body.messages).toContainEqual(expect.objectContaining({ role: 'tool', content: '{"status":"shipped"}' }));
+  });
+
+  it('answers nothing, streams nothing and stores no reply when the turn cannot be stored', async () => {
+    // The user's message cannot be written (slowly: the model has answered by then), while the reads the prompt needs still work.
+    const failLater = () => new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('disk full')), 300));
+    const db = atrium.services.db;
+    const failingDb: typeof db = Object.create(db);
+    failingDb.withTenant = (tenantId, fn) =>
+      db.withTenant(tenantId, (tx) => {
+        const failing: typeof tx = Object.create(tx);
+        failing.query = ((sql: string, params?: readonly unknown[]) =>
+          /INSERT INTO messages/i.test(sql) ? failLater() : tx.query(sql, params)) as typeof tx.query;
+        return fn(failing);
+      });
+    const services = Object.assign(Object.create(atrium.services), { db: failingDb }) as typeof atrium.services;
+    fake.enqueue(reply.text('Refunds take 14 days.'));
+    const principal = { kind: 'api_key' as const, subject: 'key:unstored', tenants: [tenant.slug], roles: [], groups: [], scopes: ['tenant_admin'] };
+    const ctx = { services, principal, tenant: { ...tenant }, requestId: 'test-unstored', log: atrium.services.log };
+    const events: TurnEvent[] = [];
+    await expect(
+      (async () => {
+        for await (const event of runTurn({ ctx, channel: 'playground', messages: [{ role: 'user', content: 'How long do refunds take?' }], stream: true }))
+          events.push(event);
+      })(),
+    ).rejects.toThrow('disk full');
+    expect(events).toEqual([]);
+    const stored = await atrium.database.asSuperuser(
+      `SELECT count(*)::int AS n FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE c.tenant_id = $1 AND c.user_subject = $2`,
+      [tenant.id, 'key:unstored'],
+    );
+    expect(stored.rows[0]).toEqual({ n: 0 });
   });
 });

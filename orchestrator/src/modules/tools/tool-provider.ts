@@ -70,7 +70,9 @@ export function createToolProvider(): ToolProvider {
       const { ctx } = turn;
       // The cached config (as the turn reads it): a disabled registry costs no transaction at all.
       const { config } = await cachedTenantConfig(ctx.services, ctx.tenant.id);
-      const tools = config.tools.enabled ? await ctx.services.db.withTenant(ctx.tenant.id, (tx) => listTools(tx, ctx.tenant.id, { enabledOnly: true })) : [];
+      const tools = config.tools.enabled
+        ? await ctx.services.db.withTenant(ctx.tenant.id, (tx) => listTools(tx, ctx.tenant.id, { enabledOnly: true }), { readOnly: true })
+        : [];
       return tools
         .filter((t) => mayTrigger(t, ctx.principal))
         .map((t) => ({

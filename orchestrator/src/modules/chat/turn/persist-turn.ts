@@ -35,31 +35,57 @@ export interface OpenedTurn {
   memoryRequest: { fact: string; stored: boolean } | null;
 }
 
+/** What the prompt needs from the database: the reads of a turn, no lock and no write. */
+export interface TurnReads {
+  /** The stored conversation as read (null for a new one): its owner decides whether a model may be called. */
+  conversation: ConversationRow | null;
+  history: OpenedTurn['history'];
+  memories: string[];
+  memoryAllowedNow: boolean;
+}
+
+type Screened = { config: TenantConfig; gate: SafetyGate | null; scanned: GateResult | null };
+
+/**
+ * The read half of openTurn in its own transaction, so the model call can start while openTurn's
+ * writes run. Errors (unknown, invisible or closed conversation) are the same as openTurn's.
+ */
+export async function readTurn(input: TurnInput, ownerRef: string, screened: Screened): Promise<TurnReads> {
+  const { ctx } = input;
+  return ctx.services.db.withTenant(
+    ctx.tenant.id,
+    async (tx) => {
+      let conversation: ConversationRow | null = null;
+      if (input.conversationId) {
+        conversation = assertVisible(ctx, await findConversation(tx, ctx.tenant.id, input.conversationId), input.endUser);
+        if (conversation.status === 'closed') throw new AppError('CONFLICT', 'This conversation is closed; start a new one');
+      }
+      const history = await historyFor(tx, input, conversation?.id ?? null, screened.gate);
+      const recalled = await recallMemories(tx, ctx.tenant.id, ownerRef, screened.config.memory);
+      return { conversation, history, ...recalledFor(recalled, screened.gate) };
+    },
+    { readOnly: true },
+  );
+}
+
 /**
  * First transaction of a turn: the conversation (found or opened), the user's message with its
  * safety flags, history, and memory (explicit request and recall). The user's message is committed
- * before any model call, so it is never lost when a model fails.
+ * before any model call is answered, so it is never lost when a model fails. With `reads: false`
+ * (the caller runs readTurn alongside) history and memories are left empty and memoryAllowedNow false.
  */
 export async function openTurn(
   input: TurnInput,
   question: string,
   ownerRef: string,
-  screened: { config: TenantConfig; gate: SafetyGate | null; scanned: GateResult | null },
+  screened: Screened,
+  options: { reads: boolean } = { reads: true },
 ): Promise<OpenedTurn> {
   const { ctx } = input;
   const { config, gate, scanned } = screened;
   return ctx.services.db.withTenant(ctx.tenant.id, async (tx) => {
     const conversation = await conversationFor(tx, input);
-    const history = input.conversationId
-      ? (await recentMessages(tx, ctx.tenant.id, conversation.id, HISTORY_MESSAGES))
-          .filter((m): m is MessageRow & { role: 'user' | 'assistant' } => m.role === 'user' || m.role === 'assistant')
-          // Stored user messages are the originals: the model sees them through today's input policy too.
-          .map((m) => ({ role: m.role, content: m.role === 'user' && gate ? gate.scan(m.content, 'input').redacted : m.content }))
-      : input.messages
-          .slice(0, -1)
-          .filter((m): m is { role: 'user' | 'assistant'; content: string } => m.role !== 'system')
-          .slice(-HISTORY_MESSAGES)
-          .map((m) => ({ role: m.role, content: m.role === 'user' && gate ? gate.scan(m.content, 'input').redacted : m.content }));
+    const history = options.reads ? await historyFor(tx, input, conversation.id, gate) : [];
     const userMessage = await insertMessage(tx, ctx.tenant.id, {
       conversationId: conversation.id,
       role: 'user',
@@ -71,7 +97,7 @@ export async function openTurn(
     const stored = fact
       ? await rememberIn(tx, ctx, { ownerRef, content: fact, source: 'explicit', conversationId: conversation.id, settings: config.memory })
       : null;
-    const recalled = await recallMemories(tx, ctx.tenant.id, ownerRef, config.memory);
+    const recalled = options.reads ? await recallMemories(tx, ctx.tenant.id, ownerRef, config.memory) : { allowed: false, memories: [] };
     return {
       config,
       conversation,
@@ -79,12 +105,36 @@ export async function openTurn(
       history,
       gate,
       input: scanned,
-      // Memories were given with consent, but reach the model under the same input policy as messages.
-      memories: gate ? recalled.memories.map((memory) => gate.scan(memory, 'input').redacted) : recalled.memories,
-      memoryAllowedNow: recalled.allowed,
+      ...recalledFor(recalled, gate),
       memoryRequest: fact ? { fact, stored: stored !== null } : null,
     };
   });
+}
+
+async function historyFor(tx: Tx, input: TurnInput, storedId: string | null, gate: SafetyGate | null): Promise<OpenedTurn['history']> {
+  // Stored user messages are the originals: the model sees them through today's input policy too.
+  const screen = (m: { role: 'user' | 'assistant'; content: string }) => ({
+    role: m.role,
+    content: m.role === 'user' && gate ? gate.scan(m.content, 'input').redacted : m.content,
+  });
+  if (input.conversationId && storedId) {
+    return (await recentMessages(tx, input.ctx.tenant.id, storedId, HISTORY_MESSAGES))
+      .filter((m): m is MessageRow & { role: 'user' | 'assistant' } => m.role === 'user' || m.role === 'assistant')
+      .map(screen);
+  }
+  return input.messages
+    .slice(0, -1)
+    .filter((m): m is { role: 'user' | 'assistant'; content: string } => m.role !== 'system')
+    .slice(-HISTORY_MESSAGES)
+    .map(screen);
+}
+
+function recalledFor(recalled: { allowed: boolean; memories: string[] }, gate: SafetyGate | null) {
+  return {
+    // Memories were given with consent, but reach the model under the same input policy as messages.
+    memories: gate ? recalled.memories.map((memory) => gate.scan(memory, 'input').redacted) : recalled.memories,
+    memoryAllowedNow: recalled.allowed,
+  };
 }
 
 async function conversationFor(tx: Tx, input: TurnInput): Promise<ConversationRow> {

@@ -10,13 +10,29 @@ import { retrieverFor, safetyGateFor } from './integrations';
 import { combineToolProviders, memoryToolProvider } from './memory-tool';
 import { planModels } from './model-routing';
 import { OutputGuard } from './output-guard';
-import { openTurn, finishTurn, type OpenedTurn } from './persist-turn';
+import { startEarly, type EarlyAnswer } from './early-answer';
+import { openTurn, finishTurn, readTurn, type OpenedTurn } from './persist-turn';
 import { toolProviderOf, type SafetyFlag, type ToolProvider } from './ports';
 import { buildGroundingPrompt, extractCitations, type PromptSource } from './prompt';
 import { replies } from './replies';
 import { scanRetrievedCached } from './scan-cache';
 import { failedGeneration, recordTurnMetrics, type FailedGeneration } from './turn-metrics';
 import type { AnsweredBy, TurnEvent, TurnInput, TurnResult } from './types';
+
+/** What answering needs of an opened turn: everything but the stored rows, known before they are. */
+type Prepared = Omit<OpenedTurn, 'conversation' | 'userMessage'>;
+
+/** One turn's answering: its input (with the signal that also aborts an early model call) and what it decided. */
+interface Answering {
+  input: TurnInput;
+  prepared: Prepared;
+  /** The first transaction: tools wait for it, since they act on the stored conversation. */
+  stored: Promise<OpenedTurn>;
+  stream: boolean;
+  ownerRef: string;
+  flags: SafetyFlag[];
+  registered: ToolProvider | null;
+}
 
 interface Reply {
   text: string;
@@ -53,35 +69,56 @@ export async function* turnEvents(input: TurnInput, stream: boolean): AsyncGener
   const needsSources = !scanned.blocked && !scanned.escalate && !detectMemoryRequest(question.content);
   const retrieval = needsSources ? retrieve(input, config, scanned.redacted) : Promise.resolve([]);
   const registered = needsSources && config.tools.enabled ? prelisted(input) : null;
-  const opened = await openTurn(input, question.content, ownerRef, { config, gate, scanned });
+  const screened = { config, gate, scanned };
+  const flags: SafetyFlag[] = [...(scanned?.flags ?? [])];
+  // Aborts a model call started before the turn was stored, when storing fails or a human owns it.
+  const abort = new AbortController();
+  const modelInput = { ...input, signal: input.signal ? AbortSignal.any([input.signal, abort.signal]) : abort.signal };
+  let opened: OpenedTurn;
+  let early: EarlyAnswer<Reply> | null = null;
+  const sources: PromptSource[] = [];
+  if (needsSources) {
+    // The prompt needs only reads: they run beside openTurn's writes, and the model call starts as soon
+    // as they and retrieval are in. Its output is held until the message is stored (never answer a turn
+    // that was not stored), and a conversation a human owns (as read) gets no model call at all.
+    const reads = readTurn(input, ownerRef, screened).catch(() => null);
+    const writing = openTurn(input, question.content, ownerRef, screened, { reads: false });
+    writing.catch(() => undefined); // awaited below; must not be unhandled while the reads finish
+    const read = await reads;
+    if (read && read.conversation?.owner !== 'human') {
+      const prepared: Prepared = { config, gate, input: scanned, ...read, memoryRequest: null };
+      const turn = { input: modelInput, prepared, stored: writing, stream, ownerRef, flags, registered };
+      early = startEarly(modelPart(turn, retrieval, sources));
+    }
+    try {
+      const written = await writing;
+      opened = { ...written, ...(read ?? (await readTurn(input, ownerRef, screened))), conversation: written.conversation };
+    } catch (error) {
+      abort.abort();
+      throw error;
+    }
+  } else {
+    opened = await openTurn(input, question.content, ownerRef, screened);
+  }
   yield { type: 'conversation', conversationId: opened.conversation.id, userMessageId: opened.userMessage.id };
-  const flags: SafetyFlag[] = [...(opened.input?.flags ?? [])];
-  for (const flag of flags) yield { type: 'safety', flag };
+  for (const flag of flags.slice(0, scanned?.flags.length ?? 0)) yield { type: 'safety', flag };
 
   if (opened.conversation.owner === 'human') {
+    abort.abort();
     recordTurnMetrics({ channel: opened.conversation.channel, answeredBy: 'human' });
     yield { type: 'done', result: silentResult(opened, started, flags) };
     return;
   }
 
-  const sources: PromptSource[] = [];
   let reply: Reply;
   const canned = cannedReply(opened);
   if (canned) {
     reply = canned;
+  } else if (early) {
+    reply = yield* early.drain();
   } else {
-    const policyKey = JSON.stringify(opened.config.safety);
-    for (const source of await retrieval) {
-      const scan = opened.gate ? scanRetrievedCached(opened.gate, policyKey, source.text) : undefined;
-      for (const flag of scan?.flags ?? []) {
-        const tagged = { ...flag, chunkId: source.chunkId };
-        flags.push(tagged);
-        yield { type: 'safety', flag: tagged };
-      }
-      if (scan?.blocked) continue; // policy "drop": the chunk never reaches the prompt
-      sources.push({ ...source, text: scan?.redacted ?? source.text, suspicious: scan?.flags.some((f) => f.kind === 'injection') ?? false });
-    }
-    reply = yield* answer(input, opened, sources, stream, ownerRef, flags, registered);
+    const turn = { input: modelInput, prepared: opened, stored: Promise.resolve(opened), stream, ownerRef, flags, registered };
+    reply = yield* modelPart(turn, retrieval, sources);
   }
 
   if (stream && !reply.streamed && reply.text) yield { type: 'delta', text: reply.text };
@@ -146,6 +183,23 @@ function cannedReply(opened: OpenedTurn): Reply | null {
   return null;
 }
 
+/** Retrieved sources through the safety gate (flags yielded as they are found), then the answer. */
+async function* modelPart(turn: Answering, retrieval: Promise<PromptSource[]>, sources: PromptSource[]): AsyncGenerator<TurnEvent, Reply> {
+  const { prepared, flags } = turn;
+  const policyKey = JSON.stringify(prepared.config.safety);
+  for (const source of await retrieval) {
+    const scan = prepared.gate ? scanRetrievedCached(prepared.gate, policyKey, source.text) : undefined;
+    for (const flag of scan?.flags ?? []) {
+      const tagged = { ...flag, chunkId: source.chunkId };
+      flags.push(tagged);
+      yield { type: 'safety', flag: tagged };
+    }
+    if (scan?.blocked) continue; // policy "drop": the chunk never reaches the prompt
+    sources.push({ ...source, text: scan?.redacted ?? source.text, suspicious: scan?.flags.some((f) => f.kind === 'injection') ?? false });
+  }
+  return yield* answer(turn, sources);
+}
+
 async function retrieve(input: TurnInput, config: TenantConfig, query: string) {
   const { retrieval } = config;
   try {
@@ -157,20 +211,13 @@ async function retrieve(input: TurnInput, config: TenantConfig, query: string) {
   }
 }
 
-async function* answer(
-  input: TurnInput,
-  opened: OpenedTurn,
-  sources: PromptSource[],
-  stream: boolean,
-  ownerRef: string,
-  flags: SafetyFlag[],
-  registered: ToolProvider | null,
-): AsyncGenerator<TurnEvent, Reply> {
+async function* answer(turn: Answering, sources: PromptSource[]): AsyncGenerator<TurnEvent, Reply> {
+  const { input, prepared: opened, stored, stream, ownerRef, flags, registered } = turn;
   const { config } = opened;
   const plan = planModels(input.ctx.services.config, config.models, input.ctx.log);
   const escalation = config.escalation;
   if (!plan.router) return extractive(input, opened, sources);
-  const tools = toolsFor(opened, ownerRef, registered);
+  const tools = toolsFor(opened, ownerRef, registered, stored);
   const definitions = tools ? await tools.list({ ctx: input.ctx, endUser: input.endUser }) : [];
   const guard = new OutputGuard(opened.gate, { stripMarker: true });
   const modelStarted = performance.now();
@@ -196,7 +243,8 @@ async function* answer(
           ? {
               provider: tools,
               definitions,
-              turn: { ctx: input.ctx, conversationId: opened.conversation.id, endUser: input.endUser },
+              // The conversation id is filled in by toolsFor once the turn is stored.
+              turn: { ctx: input.ctx, conversationId: '', endUser: input.endUser },
               maxCalls: config.tools.max_calls_per_turn,
             }
           : undefined,
@@ -227,7 +275,7 @@ async function* answer(
 
 async function* modelFailed(
   input: TurnInput,
-  opened: OpenedTurn,
+  opened: Prepared,
   sources: PromptSource[],
   guard: OutputGuard,
   offlineFallback: boolean,
@@ -262,7 +310,7 @@ async function* modelFailed(
   };
 }
 
-function extractive(input: TurnInput, opened: OpenedTurn, sources: PromptSource[]): Reply {
+function extractive(input: TurnInput, opened: Prepared, sources: PromptSource[]): Reply {
   const found = answerExtractively(input.messages.at(-1)!.content, sources);
   const escalate = found.noAnswer && opened.config.escalation.on_no_answer;
   return {
@@ -275,11 +323,17 @@ function extractive(input: TurnInput, opened: OpenedTurn, sources: PromptSource[
   };
 }
 
-function toolsFor(opened: OpenedTurn, ownerRef: string, registered: ToolProvider | null): ToolProvider | null {
+function toolsFor(opened: Prepared, ownerRef: string, registered: ToolProvider | null, stored: Promise<OpenedTurn>): ToolProvider | null {
   const providers: ToolProvider[] = [];
   if (opened.memoryAllowedNow) providers.push(memoryToolProvider(ownerRef, opened.config.memory));
   if (registered) providers.push(registered);
-  return providers.length ? combineToolProviders(providers) : null;
+  if (!providers.length) return null;
+  const combined = combineToolProviders(providers);
+  // A tool runs only for a stored turn: it waits for the first transaction (and its conversation id).
+  return {
+    list: (turn) => combined.list(turn),
+    execute: async (turn, call) => combined.execute({ ...turn, conversationId: (await stored).conversation.id }, call),
+  };
 }
 
 /** The registered tool provider with its list already asked for (a database read), so listing overlaps the first transaction. */
