@@ -30,17 +30,21 @@ export async function writeCompletionStream(
     'x-accel-buffering': 'no',
   });
   // Frames written in one burst (a model's deltas often arrive several to a packet) leave in one socket
-  // write: corked until the current tick's work is done, which delays nothing that could have left sooner.
-  const write = (frame: string) => {
+  // write: corked until the current tick's work is done. Except the first text: a tick can be long (an answer
+  // that arrived in one packet is guarded and framed to its end within it, ~10 ms measured), and the first
+  // token is what the reader waits for, so it leaves at once with whatever was corked before it.
+  let textSent = false;
+  const write = (frame: string, flush = false) => {
     if (res.destroyed || res.writableEnded) return;
-    if (!res.writableCorked) {
+    if (!res.writableCorked && !flush) {
       res.cork();
       process.nextTick(() => res.uncork());
     }
     res.write(frame);
+    while (flush && res.writableCorked) res.uncork();
   };
-  const chunk = (delta: object, finish: string | null = null, extra: object = {}) =>
-    write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })}\n\n`);
+  const chunk = (delta: object, finish: string | null = null, extra: object = {}, flush = false) =>
+    write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })}\n\n`, flush);
   const named = (type: string, extra: object) => write(`event: ${type}\ndata: ${JSON.stringify({ ...base, choices: [], ...extra })}\n\n`);
 
   try {
@@ -51,7 +55,8 @@ export async function writeCompletionStream(
           chunk({ role: 'assistant', content: '' }, null, { conversation_id: event.conversationId });
           break;
         case 'delta':
-          chunk({ content: event.text });
+          chunk({ content: event.text }, null, {}, !textSent);
+          textSent = true;
           break;
         case 'citation':
           named('citation', { atrium: { type: 'citation', citation: event.citation } });
