@@ -4,14 +4,13 @@
  * base, the default safety policy, and the fake LLM (test/fakes/llm) answering instantly through the
  * official openai SDK. Measured per turn at the client:
  *   - added time = client round trip − the model wait the turn itself reports (atrium.timings.model_ms),
- *   - time to first token added to a stream = client TTFT − the fake's own TTFT through the same router,
+ *   - time to first token added to a stream = client TTFT through Atrium − the same client's TTFT straight from the fake,
  *   - throughput of concurrent turns.
  * Every loop is bounded by a count and by BENCH_CHAT_DEADLINE_MS. Writes the "chat" section of BENCHMARKS.md.
  * Knobs: BENCH_CHAT_TURNS (200), BENCH_CHAT_STREAMS (100), BENCH_CHAT_CONCURRENCY (8), BENCH_CHAT_CONCURRENT_TURNS (160).
  */
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { ModelRouter } from '../connectors/llm';
 import { startFakeLlm } from '../test/fakes/llm';
 import { bearer, buildApiKey, buildTenant } from '../test/factories';
 import { createTestAtrium } from '../test/support/app';
@@ -119,26 +118,19 @@ try {
 
   const roundTrips = (statements - statementsBefore) / Math.max(1, added.length);
   log(`streams (${STREAMS}) …`);
-  // The fake model's own time to first token through the same router and SDK, with a prompt of the same
-  // size, measured alternately with Atrium's streams so both see the same machine load.
-  const router = new ModelRouter({
-    providers: [{ kind: 'openai', id: 'openai', apiKey: 'sk-bench', baseUrl: fake.openaiBaseUrl }],
-    chain: ['openai:gpt-4o-mini'],
-  });
-  const prompt = `Sources:\n${TOPICS.map(([title, text], i) => `[${i + 1}] ${title}: ${text}`).join('\n')}`;
+  // The fake model's own time to first token, streamed straight from its endpoint by the same client code with a
+  // prompt of the same size, measured alternately with Atrium's streams so both see the same machine load.
+  const direct = {
+    url: `${fake.openaiBaseUrl}/chat/completions`,
+    model: 'gpt-4o-mini',
+    apiKey: 'sk-bench',
+    prompt: `Sources:\n${TOPICS.map(([title, text], i) => `[${i + 1}] ${title}: ${text}`).join('\n')}`,
+  };
   const ttfts: number[] = [];
   const modelTtfts: number[] = [];
   for (let i = 0; i < STREAMS && inTime(); i++) {
     ttfts.push(await streamTtft(QUESTIONS[i % QUESTIONS.length]!));
-    const started = performance.now();
-    for await (const delta of router.stream({
-      messages: [
-        { role: 'system', content: prompt },
-        { role: 'user', content: QUESTIONS[i % QUESTIONS.length]! },
-      ],
-    })) {
-      if (delta.type === 'text' && modelTtfts.length === i) modelTtfts.push(performance.now() - started);
-    }
+    modelTtfts.push(await client.modelTtft(QUESTIONS[i % QUESTIONS.length]!, direct));
   }
 
   log(`concurrent turns (${CONCURRENT_TURNS} over ${CONCURRENCY} clients) …`);

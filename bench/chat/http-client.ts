@@ -12,7 +12,15 @@ export interface TurnTiming {
   cited: boolean;
 }
 
-type Request = { kind: 'turn'; question: string } | { kind: 'stream'; question: string };
+/** The model's own endpoint, for the baseline TTFT. */
+export interface DirectModel {
+  url: string;
+  model: string;
+  apiKey: string;
+  prompt: string;
+}
+
+type Request = { kind: 'turn'; question: string } | { kind: 'stream'; question: string; direct?: DirectModel };
 
 // Plain JavaScript, evaluated in the worker: no TypeScript loader needed there.
 const WORKER = `
@@ -25,9 +33,15 @@ async function turn(question) {
   if (r.status !== 200) throw new Error('turn failed: ' + r.status + ' ' + JSON.stringify(body));
   return { totalMs: performance.now() - started, modelMs: body.atrium.timings.model_ms, cited: body.citations.length > 0 };
 }
-async function stream(question) {
+async function stream(question, direct) {
+  // Through Atrium, or (direct) straight to the model's own endpoint with a prompt of the same size: the same
+  // client code times both, so their difference is what Atrium adds, not a difference between two clients.
+  const target = direct ? direct.url : url;
+  const body = direct
+    ? { model: direct.model, stream: true, messages: [{ role: 'system', content: direct.prompt }, { role: 'user', content: question }] }
+    : { model: 'atrium', stream: true, messages: [{ role: 'user', content: question }] };
   const started = performance.now();
-  const r = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ model: 'atrium', stream: true, messages: [{ role: 'user', content: question }] }) });
+  const r = await fetch(target, { method: 'POST', headers: direct ? { 'content-type': 'application/json', authorization: 'Bearer ' + direct.apiKey } : headers, body: JSON.stringify(body) });
   const reader = r.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -36,12 +50,13 @@ async function stream(question) {
     const { value, done } = await reader.read();
     if (done) break;
     buffer += decoder.decode(value, { stream: true });
-    if (Number.isNaN(ttft) && /"delta":\\{"content":"[^"]/.test(buffer)) ttft = performance.now() - started;
+    // the first chunk with text: Atrium's opening chunk (role, empty content) does not count
+    if (Number.isNaN(ttft) && /"delta":\\{[^}]*"content":"[^"]/.test(buffer)) ttft = performance.now() - started;
   }
   return ttft;
 }
 parentPort.on('message', ({ id, request }) => {
-  (request.kind === 'turn' ? turn(request.question) : stream(request.question)).then(
+  (request.kind === 'turn' ? turn(request.question) : stream(request.question, request.direct)).then(
     (result) => parentPort.postMessage({ id, result }),
     (error) => parentPort.postMessage({ id, error: String(error && error.message || error) }),
   );
@@ -79,6 +94,11 @@ export class ChatClient {
   /** One streamed turn: time until the first content delta reached the client. */
   streamTtft(question: string): Promise<number> {
     return this.call({ kind: 'stream', question });
+  }
+
+  /** The same timing straight from the model's endpoint (no Atrium): the baseline TTFT. */
+  modelTtft(question: string, direct: DirectModel): Promise<number> {
+    return this.call({ kind: 'stream', question, direct });
   }
 
   close(): Promise<number> {
