@@ -118,12 +118,19 @@ async function offer(count: number, rate: number, onTick?: (i: number) => void):
   return out;
 }
 
-/** Waits until every conversation has at least one reply (or the phase's deadline passes). */
+/**
+ * Waits until every conversation has at least one reply (or the phase's deadline passes). Only the conversations
+ * still waiting are looked at again (an answered one stays answered, one Chatwoot opened stays open): this loop runs
+ * in the process that is also the fake Chatwoot, so rescanning every conversation each 100 ms took CPU from it.
+ */
 async function drain(conversations: Conversation[], timeoutMs: number): Promise<void> {
   const until = Math.min(DEADLINE, Date.now() + timeoutMs);
   let nextReport = Date.now() + 5000;
-  while (Date.now() < until && conversations.some((c) => replies(c).length === 0 && c.status === 'pending')) {
+  const waiting = (c: Conversation) => c.status === 'pending' && !fake.messagesOf(c).some((m) => m.senderType === 'AgentBot' && !m.private);
+  let left = conversations.filter(waiting);
+  while (Date.now() < until && left.length) {
     await sleep(100);
+    left = left.filter(waiting);
     if (Date.now() > nextReport) {
       nextReport += 5000;
       const done = conversations.filter((c) => replies(c).length > 0).length;
