@@ -6,20 +6,20 @@ import { GENESIS_HASH, rowHash, type ChainedRow } from './hash-chain';
 /**
  * Appends one event to the tenant's chain inside the caller's transaction (which must be tenant-scoped),
  * so the audit row commits or rolls back with the change it records. A transaction-level advisory lock
- * per tenant serialises appends, so concurrent writers can never fork the chain.
+ * per tenant (taken by atrium_audit_chain_head) serialises appends, so concurrent writers can never fork the chain.
  */
 export async function recordAudit(tx: Queryable, tenantId: string, event: AuditEvent): Promise<{ seq: number; hash: string }> {
   return (await recordAudits(tx, tenantId, [event]))[0]!;
 }
 
 /**
- * Appends several events in order with one lock, one read of the chain head and one INSERT: bulk work (a batch
+ * Appends several events in order with one call for the lock and the chain head, and one INSERT: bulk work (a batch
  * of indexed documents) records an event per item without three round trips each while holding the tenant's lock.
  */
 export async function recordAudits(tx: Queryable, tenantId: string, events: AuditEvent[]): Promise<Array<{ seq: number; hash: string }>> {
   if (events.length === 0) return [];
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('atrium_audit:' || $1, 0))`, [tenantId]);
-  const last = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1', [tenantId]);
+  // the tenant's append lock and, read after it, the chain head: one round trip (migration 0710)
+  const last = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM atrium_audit_chain_head($1)', [tenantId]);
   let anchor = last.rows[0] ?? (await chainAnchor(tx, tenantId));
   const rows = events.map((event) => {
     const row: ChainedRow = {
