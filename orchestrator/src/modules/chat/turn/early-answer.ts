@@ -5,19 +5,28 @@ import type { TurnEvent } from './types';
  * still writing, and what it yields waits here until the turn has stored the message and sent the
  * `conversation` event. Never drained (the write failed, a human took the conversation): the caller
  * aborts the model call through its signal and drops what was buffered.
+ *
+ * It runs ahead only to the model's first text: the rest of the answer is pulled once `stored` settles.
+ * Nothing of it may leave before that anyway, and guarding and buffering a whole answer (one that arrives
+ * in a few packets is processed in one go) would only take the event loop from the write being waited for.
  */
 export interface EarlyAnswer<R> {
   /** The buffered events, then the live ones; returns (or throws) what the answer did. */
   drain(): AsyncGenerator<TurnEvent, R>;
 }
 
-export function startEarly<R>(answer: AsyncGenerator<TurnEvent, R>): EarlyAnswer<R> {
+export function startEarly<R>(answer: AsyncGenerator<TurnEvent, R>, stored: Promise<unknown>): EarlyAnswer<R> {
   const buffered: TurnEvent[] = [];
   let finished = null as { reply: R } | { error: unknown } | null;
   let wake = null as (() => void) | null;
   void (async () => {
     try {
+      let held = false;
       for (;;) {
+        if (!held && buffered.some((event) => event.type === 'delta' || event.type === 'tool_call')) {
+          held = true;
+          await stored.catch(() => undefined); // a failed write is the caller's to report; it aborts the model
+        }
         const step = await answer.next();
         if (step.done) {
           finished = { reply: step.value };

@@ -88,7 +88,7 @@ export async function* turnEvents(input: TurnInput, stream: boolean): AsyncGener
     if (read && read.conversation?.owner !== 'human') {
       const prepared: Prepared = { config, gate, input: scanned, ...read, memoryRequest: null };
       const turn = { input: modelInput, prepared, stored: writing, stream, ownerRef, flags, registered };
-      early = startEarly(modelPart(turn, retrieval, sources));
+      early = startEarly(modelPart(turn, retrieval, sources), writing);
     }
     try {
       const written = await writing;
