@@ -15,10 +15,10 @@ import { recordDelivery } from '../delivery-recorder';
 import { processDeliveryJob } from '../jobs/process-delivery.job';
 
 /**
- * Inbound webhook (convention 8): verify → record → dedupe → enqueue → acknowledge. Nothing slow happens here:
- * Chatwoot waits at most WEBHOOK_TIMEOUT (5 s) and treats a failure on a message event as a reason to take the
- * conversation away from the bot (README §1.8). The delivery row is the durable record: if the enqueue after
- * commit is lost (crash), the sweeper job re-enqueues deliveries left in `received`.
+ * Inbound webhook (convention 8): verify → record → dedupe → acknowledge, the job's enqueue sent but not awaited.
+ * Nothing slow happens here: Chatwoot waits at most WEBHOOK_TIMEOUT (5 s) and treats a failure on a message event
+ * as a reason to take the conversation away from the bot (README §1.8). The delivery row is the durable record: if
+ * the enqueue is lost (crash, Redis down), the sweeper job re-enqueues deliveries left in `received`.
  */
 export interface DeliveryInput {
   integrationId: string;
@@ -85,14 +85,13 @@ export async function receiveDelivery(services: Services, input: DeliveryInput):
   });
   if (!rowId) return { status: 'duplicate', delivery_id: deliveryId };
   if (!relevant) return { status: 'ignored', delivery_id: deliveryId };
-  try {
-    await services.queue.enqueue(
-      processDeliveryJob,
-      { tenantId, integrationId: integration.id, deliveryRowId: rowId },
-      { idempotencyKey: `chatwoot-delivery:${rowId}` },
+  // The committed row is the promise to Chatwoot; the enqueue is not awaited for the 200 (a Redis round trip, and
+  // the queue is busiest exactly when deliveries pile up). Lost (a crash, Redis down): the sweeper re-enqueues
+  // deliveries left in `received`.
+  services.queue
+    .enqueue(processDeliveryJob, { tenantId, integrationId: integration.id, deliveryRowId: rowId }, { idempotencyKey: `chatwoot-delivery:${rowId}` })
+    .catch((error: unknown) =>
+      services.log.warn({ err: error, deliveryRowId: rowId }, 'chatwoot delivery recorded but not enqueued; the sweeper will pick it up'),
     );
-  } catch (error) {
-    services.log.warn({ err: error, deliveryRowId: rowId }, 'chatwoot delivery recorded but not enqueued; the sweeper will pick it up');
-  }
   return { status: 'accepted', delivery_id: deliveryId };
 }
