@@ -60,7 +60,13 @@ describe('Chatwoot handoff', () => {
   it('serves the Dashboard App panel: reason, summary, what was tried, suggested reply', async () => {
     const conversation = await handedOff('Please wire 20 EUR to Bob');
     const { key } = await buildApiKey(h.atrium.services, h.tenant, { scopes: ['agent'] });
-    const r = await h.atrium.http.get(`/v1/integrations/chatwoot/${h.integrationId}/conversations/${conversation.displayId}/panel`).set(bearer(key));
+    const path = `/v1/integrations/chatwoot/${h.integrationId}/conversations/${conversation.displayId}/panel`;
+    // The mirror learns the status from Chatwoot's conversation_status_changed webhook, a job of its own that can
+    // still be running when Chatwoot already shows the conversation open.
+    const r = await h.waitFor(async () => {
+      const panel = await h.atrium.http.get(path).set(bearer(key));
+      return panel.status !== 200 || panel.body.conversation?.status === 'open' ? panel : undefined;
+    }, 'the panel to show the conversation open');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       conversation: { chatwoot_id: conversation.displayId, status: 'open', owner: 'human' },
