@@ -1,7 +1,7 @@
 import { toVectorLiteral } from '../embedding/embedder';
 import type { SqlRunner } from '../sql';
 import { BM25_CANDIDATES_SQL, type AccessFilter } from './bm25';
-import { knnCandidatesSql } from './vector';
+import { knnCandidatesSql, tenantSizesSql } from './vector';
 
 export interface HybridQuery {
   tenantId: string;
@@ -58,16 +58,14 @@ interface Row {
  * exactly as `convexCombination` does (asserted in hybrid.test.ts). The lane with no candidates gets weight 0.
  * Parameters: $1 query, $2 sees-all, $3 groups, $4 lane limit, $5 tenant, $6 vector, $7 embedder, $8 weight, $9 top k.
  */
-export function hybridSql(dims: number): string {
+function hybridSql(dims: number): string {
   const normalised = (lane: string) =>
     `SELECT chunk_id, CASE WHEN max(score) OVER () > min(score) OVER ()
                            THEN (score - min(score) OVER ()) / (max(score) OVER () - min(score) OVER ()) ELSE 1 END AS s
      FROM ${lane}`;
   const vectorsUsable = `$6::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM knowledge_settings WHERE tenant_id = $5 AND embedder <> $7)`;
   return `WITH setting AS (
-       SELECT (SELECT embedder FROM knowledge_settings WHERE tenant_id = $5) AS stored,
-              coalesce((SELECT chunk_count FROM knowledge_corpus_stats WHERE tenant_id = $5), 0)::float8 AS tenant_chunks,
-              (SELECT reltuples FROM pg_class WHERE oid = 'knowledge_chunks'::regclass)::float8 AS table_rows
+       SELECT (SELECT embedder FROM knowledge_settings WHERE tenant_id = $5) AS stored, ${tenantSizesSql('$5')}
      ), lex AS MATERIALIZED (${BM25_CANDIDATES_SQL}
      ), sem AS MATERIALIZED (
        SELECT k.chunk_id, 1 - k.distance AS score FROM (${knnCandidatesSql(dims, '$6', vectorsUsable)}) k

@@ -16,6 +16,11 @@ export function forcesHnsw(tenantChunks: number, tableRows: number, limit: numbe
   return tenantChunks >= HNSW_MIN_CHUNKS && tenantChunks * 20000 >= Math.max(tableRows, tenantChunks) * limit * 4;
 }
 
+/** The two sizes `forcesHnsw` weighs, as select-list columns `tenant_chunks` and `table_rows`; `tenantParam` holds the tenant. */
+export const tenantSizesSql = (tenantParam: string) =>
+  `coalesce((SELECT chunk_count FROM knowledge_corpus_stats WHERE tenant_id = ${tenantParam}), 0)::float8 AS tenant_chunks,
+   (SELECT reltuples FROM pg_class WHERE oid = 'knowledge_chunks'::regclass)::float8 AS table_rows`;
+
 /**
  * Transaction-local settings of a kNN query. `efSearch` (config KNOWLEDGE_HNSW_EF_SEARCH) trades recall for time;
  * it is raised to `limit` when smaller so the first pass covers the whole limit. Iterative scan keeps returning
@@ -57,11 +62,7 @@ export async function searchVector(
   limit: number,
   efSearch: number,
 ): Promise<RankedChunk[]> {
-  const stats = await tx.query<{ tenant_chunks: number; table_rows: number }>(
-    `SELECT coalesce((SELECT chunk_count FROM knowledge_corpus_stats WHERE tenant_id = $1), 0)::float8 AS tenant_chunks,
-            (SELECT reltuples FROM pg_class WHERE oid = 'knowledge_chunks'::regclass)::float8 AS table_rows`,
-    [tenantId],
-  );
+  const stats = await tx.query<{ tenant_chunks: number; table_rows: number }>(`SELECT ${tenantSizesSql('$1')}`, [tenantId]);
   const { tenant_chunks, table_rows } = stats.rows[0]!;
   const settings = Object.entries(knnSettings(efSearch, limit, forcesHnsw(Number(tenant_chunks), Number(table_rows), limit)));
   await tx.query(`SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, settings.flat());
