@@ -21,12 +21,8 @@ export function startEarly<R>(answer: AsyncGenerator<TurnEvent, R>, stored: Prom
   let wake = null as (() => void) | null;
   void (async () => {
     try {
-      let held = false;
+      let ranAhead = true;
       for (;;) {
-        if (!held && buffered.some((event) => event.type === 'delta' || event.type === 'tool_call')) {
-          held = true;
-          await stored.catch(() => undefined); // a failed write is the caller's to report; it aborts the model
-        }
         const step = await answer.next();
         if (step.done) {
           finished = { reply: step.value };
@@ -34,6 +30,10 @@ export function startEarly<R>(answer: AsyncGenerator<TurnEvent, R>, stored: Prom
         }
         buffered.push(step.value);
         wake?.();
+        if (ranAhead && (step.value.type === 'delta' || step.value.type === 'tool_call')) {
+          ranAhead = false;
+          await stored.catch(() => undefined); // a failed write is the caller's to report; it aborts the model
+        }
       }
     } catch (error) {
       finished = { error };
