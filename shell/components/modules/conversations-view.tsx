@@ -138,7 +138,7 @@ function MessageItem({ message }: { message: Message }) {
         <p className="whitespace-pre-wrap">{message.content}</p>
       </div>
       {flags.length > 0 && (
-        <div className="mt-1 flex flex-wrap gap-1">
+        <div className="mt-1 flex flex-wrap gap-1" data-testid="safety-flags">
           {flags.map((f, i) => (
             <Badge key={i} tone="danger" className="gap-1">
               <ShieldAlert className="size-3" /> {String(f.type ?? f.kind ?? 'safety')}
@@ -148,8 +148,9 @@ function MessageItem({ message }: { message: Message }) {
         </div>
       )}
       {(message.tool_calls ?? []).map((call, i) => (
-        <p key={i} className="mt-1 flex items-center gap-1 text-xs text-[var(--muted)]">
-          <Wrench className="size-3" /> {String((call as { name?: unknown }).name ?? 'tool call')}
+        <p key={i} className="mt-1 flex items-center gap-1 text-xs text-[var(--muted)]" data-testid="tool-call" title={call.arguments}>
+          <Wrench className="size-3" /> <span className="font-mono">{call.name}</span>
+          <Badge tone={call.status === 'ok' ? 'success' : call.status === 'pending_approval' ? 'warning' : 'danger'}>{call.status}</Badge>
         </p>
       ))}
       <CitationList citations={message.citations ?? []} />

@@ -4337,6 +4337,13 @@ export interface paths {
                 safety_flags: {
                   [key: string]: unknown;
                 }[];
+                /** @description Tools the assistant called for this reply, in order, with how each ended */
+                tool_calls: {
+                  id: string;
+                  name: string;
+                  arguments: string;
+                  status: string;
+                }[];
                 created_at: string;
               }[];
             };

@@ -183,7 +183,7 @@ export const messageSchema = z
     content: z.string().nullable(),
     citations: z.array(citationSchema).optional(),
     safety_flags: z.array(z.record(z.string(), z.unknown())).optional(),
-    tool_calls: z.array(z.unknown()).optional(),
+    tool_calls: z.array(z.object({ name: z.string(), status: z.string(), arguments: z.string().optional() }).loose()).optional(),
     model: z.string().nullable().optional(),
     created_at: z.string().optional(),
   })

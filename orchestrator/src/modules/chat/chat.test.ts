@@ -313,6 +313,11 @@ describe('runTurn for channels', () => {
     expect(text).toContain('has shipped');
     // The model's second call saw the tool result as a tool message.
     expect(fake.requests[1]!.body.messages).toContainEqual(expect.objectContaining({ role: 'tool', content: '{"status":"shipped"}' }));
+    // The transcript (GET /v1/conversations/:id, the console's Conversations module) shows the call and how it ended.
+    const transcript = await atrium.http.get(`/v1/conversations/${toolTurns[0]}`).set(bearer(key));
+    expect(transcript.status).toBe(200);
+    const answer = transcript.body.messages.find((m: { role: string }) => m.role === 'assistant');
+    expect(answer.tool_calls).toEqual([{ id: expect.any(String), name: 'lookup_order', arguments: '{"orderId":"A-17"}', status: 'ok' }]);
   });
 
   it('answers nothing, streams nothing and stores no reply when the turn cannot be stored', async () => {

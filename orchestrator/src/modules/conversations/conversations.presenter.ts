@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { TenantContext } from '../../platform/http/context';
 import { MANAGE_ALL, ownerRefOf } from './access';
 import type { ConversationRow, MessageRow } from './conversation-store';
-import type { citationSchema, conversationSchema, messageSchema } from './conversations.schema';
+import type { citationSchema, conversationSchema, messageSchema, toolCallSchema } from './conversations.schema';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -39,6 +39,12 @@ export function presentMessage(row: MessageRow): z.infer<typeof messageSchema> {
     model: row.model,
     usage: { prompt_tokens: row.prompt_tokens, completion_tokens: row.completion_tokens, cost_usd: Number(row.cost_usd) },
     safety_flags: row.safety_flags as Record<string, unknown>[],
+    tool_calls: (row.tool_calls as Partial<z.infer<typeof toolCallSchema>>[]).map(presentToolCall),
     created_at: iso(row.created_at)!,
   };
+}
+
+/** Stored calls are the turn engine's own record (generate.ts); only these four fields leave, whatever else it grows. */
+function presentToolCall(call: Partial<z.infer<typeof toolCallSchema>>): z.infer<typeof toolCallSchema> {
+  return { id: String(call.id ?? ''), name: String(call.name ?? 'tool'), arguments: String(call.arguments ?? ''), status: String(call.status ?? '') };
 }

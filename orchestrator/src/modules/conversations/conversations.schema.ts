@@ -50,6 +50,8 @@ export const conversationSchema = z.object({
   abilities: z.array(z.string()).describe('What the caller may do with this conversation'),
 });
 
+export const toolCallSchema = z.object({ id: z.string(), name: z.string(), arguments: z.string(), status: z.string() });
+
 export const messageSchema = z.object({
   id: z.string(),
   role: z.string(),
@@ -58,6 +60,7 @@ export const messageSchema = z.object({
   model: z.string().nullable(),
   usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), cost_usd: z.number() }),
   safety_flags: z.array(z.record(z.string(), z.unknown())),
+  tool_calls: z.array(toolCallSchema).describe('Tools the assistant called for this reply, in order, with how each ended'),
   created_at: z.string(),
 });
 
