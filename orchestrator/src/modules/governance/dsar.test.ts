@@ -30,6 +30,16 @@ describe('data-subject requests', () => {
         `INSERT INTO messages (tenant_id, conversation_id, role, content, model, prompt_tokens, cost_usd) VALUES ($1, $2, 'assistant', $3, 'gpt-x', 40, 0.01)`,
         [tenant.id, conversationId, `Hello ${p.name}`],
       );
+      await tx.query(
+        `INSERT INTO memories (tenant_id, owner_ref, content, source, conversation_id, expires_at) VALUES ($1, $2, $3, 'explicit', $4, now() + interval '30 days')`,
+        [tenant.id, p.subject, `${p.name} wants answers by email`, conversationId],
+      );
+      await tx.query(`INSERT INTO memory_consents (tenant_id, owner_ref, granted) VALUES ($1, $2, true)`, [tenant.id, p.subject]);
+      await tx.query(
+        `INSERT INTO tool_executions (tenant_id, tool_name, source, conversation_id, input, output, status, actor_type, actor_ref)
+         VALUES ($1, 'lookup_order', 'chat', $2, $3, $4, 'succeeded', 'user', $5)`,
+        [tenant.id, conversationId, JSON.stringify({ email: p.email }), JSON.stringify({ note: p.secret }), p.subject],
+      );
       await tx.query(`INSERT INTO webhook_deliveries (tenant_id, source, delivery_id, payload) VALUES ($1, 'chatwoot', $2, $3)`, [
         tenant.id,
         `d-${p.subject}`,
@@ -92,19 +102,44 @@ describe('data-subject requests', () => {
     expect(JSON.stringify(archive.body)).not.toContain(BOB.secret);
 
     const erased = await runToCompletion({ type: 'delete', email: ALICE.email });
+    expect(erased.error).toBeNull();
     expect(erased.status).toBe('completed');
-    expect(erased.summary.counts).toMatchObject({ messages: 2, conversations: 1, memberships: 1, export_archives: 1 });
+    expect(erased.summary.counts).toMatchObject({
+      messages: 2,
+      conversations: 1,
+      memberships: 1,
+      export_archives: 1,
+      memories: 1,
+      memory_consents: 1,
+      tool_executions: 1,
+    });
 
     // Every table, read as the superuser: no trace of Alice's email, name or words (Bob untouched).
     const everything = JSON.stringify(
       await Promise.all(
-        ['users', 'memberships', 'conversations', 'messages', 'activity', 'webhook_deliveries', 'dsar_requests', 'audit_log'].map(
-          async (t) => (await atrium.database.asSuperuser(`SELECT * FROM ${t}`)).rows,
-        ),
+        [
+          'users',
+          'memberships',
+          'conversations',
+          'messages',
+          'memories',
+          'memory_consents',
+          'tool_executions',
+          'activity',
+          'webhook_deliveries',
+          'dsar_requests',
+          'audit_log',
+        ].map(async (t) => (await atrium.database.asSuperuser(`SELECT * FROM ${t}`)).rows),
       ),
     );
     for (const trace of [ALICE.email, ALICE.name, ALICE.secret]) expect(everything).not.toContain(trace);
     expect(everything).toContain(BOB.secret);
+    // The tool execution stays as evidence that it ran, under the pseudonym and without its content.
+    const runs = await atrium.database.asSuperuser<{ actor_ref: string; input: unknown; output: unknown }>(
+      `SELECT actor_ref, input, output FROM tool_executions WHERE tenant_id = $1 AND actor_ref <> $2`,
+      [tenant.id, BOB.subject],
+    );
+    expect(runs.rows).toEqual([{ actor_ref: erased.summary.pseudonym, input: {}, output: null }]);
     expect((await atrium.http.get(`/v1/admin/dsar/${exported.id}/archive`).set(bearer(key))).status).toBe(404);
 
     // The audit API shows a pseudonym, cannot be searched by the old subject, and the chain holds.

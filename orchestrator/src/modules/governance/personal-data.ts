@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db';
 import { allRefs, type DataSubject } from './subjects';
+import { chatwootContactsByEmail, mirroredConversationIds } from './chatwoot-subjects';
 
 /**
  * Where a person's data lives. The foundation tables are queried directly; tables owned by capabilities that
@@ -10,7 +11,10 @@ export interface OptionalPersonalTable {
   table: string;
   /** Columns that may hold a reference to the person (first ones that exist are used). */
   personColumns: string[];
-  /** On erasure: delete the rows, or blank their content columns and keep the row as evidence. */
+  /**
+   * On erasure: delete the rows, or keep them as evidence with their content columns blanked (NULL where the
+   * column allows it) and the person's references in personColumns replaced by their pseudonym.
+   */
   erase: 'delete' | 'scrub';
   contentColumns?: string[];
 }
@@ -30,9 +34,14 @@ export const OPTIONAL_PERSONAL_TABLES: OptionalPersonalTable[] = [
     erase: 'scrub',
     contentColumns: ['details', 'tool_input', 'result', 'error', 'decision_reason'],
   },
+  // the handoff context a Chatwoot agent sees holds a summary of what the customer wrote
+  { table: 'chatwoot_conversations', personColumns: [], erase: 'scrub', contentColumns: ['handoff'] },
 ];
 
-/** Conversations of the person: by subject/email on the row or in the channel metadata Chatwoot fills. */
+/**
+ * Conversations of the person: by subject/email on the row or in its metadata, and the Chatwoot conversations of
+ * their Chatwoot contacts (a widget customer is known to Atrium only as a Chatwoot contact).
+ */
 export async function conversationIdsOf(q: Queryable, tenantId: string, s: DataSubject): Promise<string[]> {
   const r = await q.query<{ id: string }>(
     `SELECT id FROM conversations
@@ -40,24 +49,8 @@ export async function conversationIdsOf(q: Queryable, tenantId: string, s: DataS
         AND (user_subject = ANY($2) OR lower(metadata->>'email') = ANY($3) OR lower(metadata->'contact'->>'email') = ANY($3))`,
     [tenantId, s.subjects.concat(s.emails), s.emails],
   );
-  return r.rows.map((x) => x.id);
-}
-
-/** Chatwoot contact ids of the person's conversations (for deletion in Chatwoot itself), from the mirror table if present. */
-export async function chatwootContactIdsOf(q: Queryable, tenantId: string, conversationIds: string[]): Promise<number[]> {
-  const fromMetadata = await q.query<{ contact: string | null }>(
-    `SELECT coalesce(metadata->'contact'->>'id', metadata->>'chatwoot_contact_id') AS contact FROM conversations WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
-    [tenantId, conversationIds],
-  );
-  const ids = fromMetadata.rows.map((x) => x.contact);
-  if ((await columnsOf(q, 'chatwoot_conversations')).some((c) => c.column_name === 'contact_id')) {
-    const mirrored = await q.query<{ contact: string | null }>(
-      `SELECT contact_id::text AS contact FROM chatwoot_conversations WHERE tenant_id = $1 AND conversation_id = ANY($2::uuid[])`,
-      [tenantId, conversationIds],
-    );
-    ids.push(...mirrored.rows.map((x) => x.contact));
-  }
-  return [...new Set(ids.map(Number).filter((n) => Number.isInteger(n) && n > 0))];
+  const chatwoot = await mirroredConversationIds(q, tenantId, await chatwootContactsByEmail(q, tenantId, s.emails));
+  return [...new Set([...r.rows.map((x) => x.id), ...chatwoot])];
 }
 
 const BLANK: Record<string, string> = { jsonb: `'{}'::jsonb`, json: `'{}'::json`, text: `''`, 'character varying': `''` };
@@ -65,14 +58,18 @@ const BLANK: Record<string, string> = { jsonb: `'{}'::jsonb`, json: `'{}'::json`
 interface ColumnInfo {
   column_name: string;
   data_type: string;
+  is_nullable: 'YES' | 'NO';
 }
 
 async function columnsOf(q: Queryable, table: string): Promise<ColumnInfo[]> {
-  const r = await q.query<ColumnInfo>(`SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [
-    table,
-  ]);
+  const r = await q.query<ColumnInfo>(
+    `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
+    [table],
+  );
   return r.rows;
 }
+
+const blankOf = (c: ColumnInfo) => `${c.column_name} = ${c.is_nullable === 'YES' ? 'NULL' : (BLANK[c.data_type] ?? 'NULL')}`;
 
 /** WHERE clause and parameters matching the person's rows in an optional table, or null if it cannot hold any. */
 function personFilter(spec: OptionalPersonalTable, columns: ColumnInfo[], tenantId: string, refs: string[], conversationIds: string[]) {
@@ -93,7 +90,7 @@ export async function readOptionalTables(q: Queryable, tenantId: string, s: Data
   return out;
 }
 
-export async function eraseOptionalTables(q: Queryable, tenantId: string, s: DataSubject, conversationIds: string[]) {
+export async function eraseOptionalTables(q: Queryable, tenantId: string, s: DataSubject, conversationIds: string[], pseudonym: string) {
   const counts: Record<string, number> = {};
   for (const spec of OPTIONAL_PERSONAL_TABLES) {
     const columns = await columnsOf(q, spec.table);
@@ -103,8 +100,15 @@ export async function eraseOptionalTables(q: Queryable, tenantId: string, s: Dat
       counts[spec.table] = (await q.query(`DELETE FROM ${spec.table} WHERE ${f.where}`, f.params)).rowCount;
       continue;
     }
-    const blank = columns.filter((c) => spec.contentColumns?.includes(c.column_name)).map((c) => `${c.column_name} = ${BLANK[c.data_type] ?? 'NULL'}`);
-    if (blank.length) counts[spec.table] = (await q.query(`UPDATE ${spec.table} SET ${blank.join(', ')} WHERE ${f.where}`, f.params)).rowCount;
+    const params = [...f.params];
+    const pseudonymise = columns.filter((c) => spec.personColumns.includes(c.column_name));
+    const refs = pseudonymise.length ? `$${params.push(allRefs(s))}::text[]` : '';
+    const alias = pseudonymise.length ? `$${params.push(pseudonym)}` : '';
+    const set = [
+      ...columns.filter((c) => spec.contentColumns?.includes(c.column_name)).map(blankOf),
+      ...pseudonymise.map((c) => `${c.column_name} = CASE WHEN ${c.column_name}::text = ANY(${refs}) THEN ${alias} ELSE ${c.column_name} END`),
+    ];
+    if (set.length) counts[spec.table] = (await q.query(`UPDATE ${spec.table} SET ${set.join(', ')} WHERE ${f.where}`, params)).rowCount;
   }
   return counts;
 }

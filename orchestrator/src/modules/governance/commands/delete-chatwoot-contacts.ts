@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ChatwootClient } from '@atrium/connectors/chatwoot';
+import { ChatwootClient, isChatwootError } from '@atrium/connectors/chatwoot';
 import type { Services } from '../../../platform/services';
+import type { ChatwootContact } from '../chatwoot-subjects';
 
 /** The subset of a stored Chatwoot integration erasure needs (config + sealed secrets, see modules/chatwoot). */
 const integrationConfig = z.object({ base_url: z.string(), account_id: z.number().int() });
@@ -9,39 +10,61 @@ const integrationSecrets = z.object({ admin_token: z.string().nullable().optiona
 export interface ExternalErasure {
   deleted: number;
   failed: number;
-  /** Why contacts were left in Chatwoot, when they were. */
+  /** Why contacts were left in Chatwoot, when they were (one reason per integration). */
   skipped?: string;
 }
 
-/**
- * Deletes the person's contacts in Chatwoot (which deletes their conversations there). Needs an administrator
- * token: a bot token cannot delete contacts. Failures are reported in the DSAR summary, never hidden, so an
- * operator can finish the erasure by hand.
- */
-export async function deleteChatwootContacts(services: Services, tenantId: string, contactIds: number[]): Promise<ExternalErasure> {
-  if (!contactIds.length) return { deleted: 0, failed: 0, skipped: 'no Chatwoot contact on record' };
+async function adminClientFor(services: Services, tenantId: string, integrationId: string): Promise<ChatwootClient | string> {
   const rows = await services.db.withTenant(tenantId, (tx) =>
     tx.query<{ config: unknown; secrets_sealed: string | null }>(
-      `SELECT config, secrets_sealed FROM integrations WHERE tenant_id = $1 AND kind = 'chatwoot' AND status = 'active' ORDER BY created_at LIMIT 1`,
-      [tenantId],
+      `SELECT config, secrets_sealed FROM integrations WHERE tenant_id = $1 AND id = $2 AND kind = 'chatwoot' AND status = 'active'`,
+      [tenantId, integrationId],
     ),
   );
   const row = rows.rows[0];
-  if (!row?.secrets_sealed) return { deleted: 0, failed: 0, skipped: 'no active Chatwoot integration' };
+  if (!row?.secrets_sealed) return `integration ${integrationId} is not an active Chatwoot integration`;
   const config = integrationConfig.parse(row.config);
   const secrets = integrationSecrets.parse(JSON.parse(services.secrets.decrypt(row.secrets_sealed)));
-  if (!secrets.admin_token) return { deleted: 0, failed: 0, skipped: 'the Chatwoot integration has no administrator token' };
-  const client = new ChatwootClient({ baseUrl: config.base_url, accountId: config.account_id, token: secrets.admin_token, timeoutMs: 10_000 });
+  if (!secrets.admin_token) return `integration ${integrationId} has no administrator token`;
+  return new ChatwootClient({
+    baseUrl: config.base_url,
+    accountId: config.account_id,
+    token: secrets.admin_token,
+    timeoutMs: services.config.CHATWOOT_TIMEOUT_MS,
+  });
+}
+
+/**
+ * Deletes the person's contacts in each Chatwoot account they wrote from (Chatwoot then deletes their
+ * conversations too). Needs the integration's administrator token: a bot token cannot delete contacts.
+ * Failures are reported in the DSAR summary, never hidden, so an operator can finish the erasure by hand.
+ */
+export async function deleteChatwootContacts(services: Services, tenantId: string, contacts: ChatwootContact[]): Promise<ExternalErasure> {
+  if (!contacts.length) return { deleted: 0, failed: 0, skipped: 'no Chatwoot contact on record' };
   let deleted = 0;
   let failed = 0;
-  for (const id of contactIds) {
-    try {
-      await client.deleteContact(id);
-      deleted += 1;
-    } catch (error) {
-      failed += 1;
-      services.log.warn({ err: error, contactId: id }, 'dsar: Chatwoot contact deletion failed');
+  const skipped: string[] = [];
+  for (const integrationId of new Set(contacts.map((c) => c.integrationId))) {
+    const client = await adminClientFor(services, tenantId, integrationId);
+    const ids = contacts.filter((c) => c.integrationId === integrationId).map((c) => c.contactId);
+    if (typeof client === 'string') {
+      skipped.push(`${client} (contacts ${ids.join(', ')} left in Chatwoot)`);
+      continue;
+    }
+    for (const id of ids) {
+      try {
+        await client.deleteContact(id);
+        deleted += 1;
+      } catch (error) {
+        // already gone (deleted by hand, or by an earlier attempt of this job): that is the outcome we want
+        if (isChatwootError(error) && error.code === 'UPSTREAM_NOT_FOUND') {
+          deleted += 1;
+          continue;
+        }
+        failed += 1;
+        services.log.warn({ err: error, contactId: id, integrationId }, 'dsar: Chatwoot contact deletion failed');
+      }
     }
   }
-  return { deleted, failed };
+  return skipped.length ? { deleted, failed, skipped: skipped.join('; ') } : { deleted, failed };
 }

@@ -14,7 +14,8 @@ export const ERASED = '[erased]';
  * Erases the person from this tenant in the caller's transaction (all or nothing):
  * - message content, citations and tool calls are blanked; token counts, cost and latency stay (usage stays true);
  * - conversations keep their channel/status but lose title, metadata and the person reference (→ pseudonym);
- * - memories are deleted, tool executions scrubbed, timeline rows and raw webhook payloads mentioning them removed;
+ * - memories are deleted; tool executions, approvals and Chatwoot handoff notes scrubbed (their person refs → pseudonym);
+ *   timeline rows and raw webhook payloads mentioning them (or their conversations) removed;
  * - earlier DSAR export archives of the person are destroyed;
  * - the audit chain is NOT rewritten (it only holds pseudonymous refs and ids): the refs are listed in
  *   erased_subjects so every presenter shows the pseudonym, and the users row loses name and email.
@@ -33,17 +34,21 @@ export async function eraseSubject(tx: Tx, tenantId: string, subject: DataSubjec
     `UPDATE conversations SET user_subject = $3, title = NULL, metadata = '{}', updated_at = now() WHERE tenant_id = $1 AND id = ANY($2)`,
     [tenantId, conversationIds, pseudonym],
   );
-  Object.assign(counts, await eraseOptionalTables(tx, tenantId, subject, conversationIds));
+  Object.assign(counts, await eraseOptionalTables(tx, tenantId, subject, conversationIds, pseudonym));
   counts.activity = await count(`DELETE FROM activity WHERE tenant_id = $1 AND (actor = ANY($2) OR resource_id = ANY($2) OR resource_id = ANY($3))`, [
     tenantId,
     refs,
     conversationIds,
   ]);
   // Raw inbound payloads (e.g. Chatwoot deliveries) carry contact names, emails and message text verbatim.
+  // A Chatwoot event about their conversation may not name them at all (an agent's reply): matched by conversation too.
   counts.webhook_payloads = await count(
-    `UPDATE webhook_deliveries SET payload = '{}' WHERE tenant_id = $1
-        AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS ref WHERE position(lower(ref) IN lower(payload::text)) > 0)`,
-    [tenantId, refs],
+    `UPDATE webhook_deliveries d SET payload = '{}' WHERE d.tenant_id = $1 AND d.payload <> '{}'
+        AND (EXISTS (SELECT 1 FROM unnest($2::text[]) AS ref WHERE position(lower(ref) IN lower(d.payload::text)) > 0)
+             OR EXISTS (SELECT 1 FROM chatwoot_conversations m
+                         WHERE m.tenant_id = d.tenant_id AND m.integration_id = d.integration_id AND m.conversation_id = ANY($3::uuid[])
+                           AND m.chatwoot_conversation_id::text = CASE WHEN d.event LIKE 'conversation%' THEN d.payload->>'id' ELSE d.payload->'conversation'->>'id' END))`,
+    [tenantId, refs, conversationIds],
   );
   counts.export_archives = await count(`UPDATE dsar_requests SET archive = NULL WHERE tenant_id = $1 AND subject_digest = ANY($2) AND archive IS NOT NULL`, [
     tenantId,

@@ -4,7 +4,8 @@ import { resolveDataSubject } from '../subjects';
 import { exportSubjectData } from './export-subject-data';
 import { eraseSubject } from './erase-subject';
 import { deleteChatwootContacts } from './delete-chatwoot-contacts';
-import { chatwootContactIdsOf, conversationIdsOf } from '../personal-data';
+import { conversationIdsOf } from '../personal-data';
+import { chatwootContactsOf } from '../chatwoot-subjects';
 
 /** Export archives are kept this long, then retention destroys them. */
 export const ARCHIVE_TTL_DAYS = 30;
@@ -53,7 +54,7 @@ export async function runDsar(services: Services, p: DsarJobPayload): Promise<vo
     }
     // Contact ids are read before erasure blanks the conversation metadata that holds them.
     const { contactIds, erasure } = await db.withTenant(p.tenantId, async (tx) => {
-      const contacts = await chatwootContactIdsOf(tx, p.tenantId, await conversationIdsOf(tx, p.tenantId, subject));
+      const contacts = await chatwootContactsOf(tx, p.tenantId, subject.emails, await conversationIdsOf(tx, p.tenantId, subject));
       return { contactIds: contacts, erasure: await eraseSubject(tx, p.tenantId, subject, p.dsarId) };
     });
     const chatwoot = await deleteChatwootContacts(services, p.tenantId, contactIds);
