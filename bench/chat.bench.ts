@@ -1,8 +1,8 @@
 /**
  * `npm run bench:chat`: what Atrium adds to a chat turn. A real Atrium (PostgreSQL, in-process worker)
  * answers POST /v1/chat/completions over loopback HTTP, with retrieval on over an indexed knowledge
- * base, the default safety policy, and the fake LLM (test/fakes/llm) answering instantly through the
- * official openai SDK. Measured per turn at the client:
+ * base, the default safety policy, and the fake LLM (test/fakes/llm, on a thread of its own as a remote provider
+ * would be: bench/lib/fake-llm-thread.ts) answering instantly through the official openai SDK. Measured per turn at the client:
  *   - added time = client round trip − the model wait the turn itself reports (atrium.timings.model_ms),
  *   - time to first token added to a stream = client TTFT through Atrium − the same client's TTFT straight from the fake,
  *   - throughput of concurrent turns.
@@ -11,11 +11,11 @@
  */
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { startFakeLlm } from '../test/fakes/llm';
 import { bearer, buildApiKey, buildTenant } from '../test/factories';
 import { createTestAtrium } from '../test/support/app';
 import pg from 'pg';
 import { ChatClient } from './chat/http-client';
+import { startFakeLlmThread } from './lib/fake-llm-thread';
 import { percentile, recordBenchmark } from './lib/report';
 
 const TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 200);
@@ -60,7 +60,7 @@ const clientQuery = pg.Client.prototype.query as unknown as (...args: unknown[])
   return clientQuery.apply(this, args);
 };
 
-const fake = await startFakeLlm();
+const fake = await startFakeLlmThread();
 const atrium = await createTestAtrium({
   env: {
     OPENAI_API_KEY: 'sk-bench',
@@ -155,7 +155,7 @@ try {
   const body = [
     `Load average while measuring: ${load} on this shared machine (other engineers' builds and tests run alongside; figures scale with it).`,
     '',
-    `Real Atrium on PostgreSQL over loopback HTTP, clients on a worker thread of their own (as a remote client: their reads never wait for Atrium's event loop); retrieval on (${ids.length} indexed documents, hybrid search), default safety policy, grounding prompt, persistence and audit per turn; fake LLM answering instantly through the official \`openai\` SDK. ${added.length} sequential turns after ${WARMUP} warm-up turns; ${cited} of them cited a source.`,
+    `Real Atrium on PostgreSQL over loopback HTTP, clients on a worker thread of their own (as a remote client: their reads never wait for Atrium's event loop); retrieval on (${ids.length} indexed documents, hybrid search), default safety policy, grounding prompt, persistence and audit per turn; fake LLM answering instantly through the official \`openai\` SDK, served from a thread of its own (a provider is another machine: its HTTP server must not share Atrium's event loop). ${added.length} sequential turns after ${WARMUP} warm-up turns; ${cited} of them cited a source.`,
     '',
     '| metric | measured | target | |',
     '|---|---|---|---|',
