@@ -3,7 +3,10 @@ import { createTestAtrium, type TestAtrium } from '../../../../test/support/app'
 import { buildTenant } from '../../../../test/factories';
 import type { TenantRef } from '../../platform/http/context';
 import { recordAudit, systemActor, verifyAuditChain } from '../audit';
+import type { JobQueue } from '../../platform/queue';
 import { purgeExpiredData } from './commands/purge-expired-data';
+import { governanceModule } from './index';
+import { RETENTION_SWEEP_EVERY_MS, retentionSweepJob, retentionTenantJob } from './jobs/retention.job';
 
 const DAY = 86_400_000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
@@ -41,6 +44,7 @@ describe('retention', () => {
         title,
         when,
       ]);
+      await tx.query(`INSERT INTO activity (tenant_id, type, summary, created_at) VALUES ($1, 'chat.turn', $2, $3)`, [tenant.id, title, when]);
     });
   }
 
@@ -69,8 +73,25 @@ describe('retention', () => {
     await conversationAt(fresh, daysAgo(91), 'expired');
     await conversationAt(fresh, daysAgo(89), 'kept');
 
+    // a DSAR export archive is destroyed once it expires, whatever the data retention
+    await atrium.services.db.withTenant(fresh.id, (tx) =>
+      tx.query(
+        `INSERT INTO dsar_requests (tenant_id, type, subject_digest, status, requested_by, archive, expires_at)
+         VALUES ($1, 'export', 'archive-expired', 'completed', 'test', '{}', $2), ($1, 'export', 'archive-valid', 'completed', 'test', '{}', $3)`,
+        [fresh.id, daysAgo(1), daysAgo(-1)],
+      ),
+    );
+
     const r = await purgeExpiredData(atrium.services, fresh.id);
-    expect(r.counts).toMatchObject({ conversations: 1, messages: 2, webhook_deliveries: 1, audit_rows: 2 });
+    expect(r.counts).toEqual({ conversations: 1, messages: 2, webhook_deliveries: 1, activity: 1, dsar_archives: 1, audit_rows: 2 });
+    const activity = await atrium.services.db.withTenant(fresh.id, (tx) =>
+      tx.query<{ summary: string }>(`SELECT summary FROM activity WHERE type = 'chat.turn' ORDER BY id`),
+    );
+    expect(activity.rows.map((a) => a.summary)).toEqual(['kept']);
+    const archives = await atrium.services.db.withTenant(fresh.id, (tx) =>
+      tx.query<{ subject_digest: string }>('SELECT subject_digest FROM dsar_requests WHERE archive IS NOT NULL'),
+    );
+    expect(archives.rows.map((a) => a.subject_digest)).toEqual(['archive-valid']);
     const titles = await atrium.services.db.withTenant(fresh.id, (tx) => tx.query<{ title: string }>('SELECT title FROM conversations'));
     expect(titles.rows.map((t) => t.title)).toEqual(['kept']);
     const deliveries = await atrium.services.db.withTenant(fresh.id, (tx) => tx.query<{ delivery_id: string }>('SELECT delivery_id FROM webhook_deliveries'));
@@ -80,6 +101,10 @@ describe('retention', () => {
     );
     expect(audit.rows.map((a) => a.resource_id ?? a.action)).toEqual(['young-1', 'young-2', fresh.id]);
     expect(audit.rows[2]!.action).toBe('retention.purged');
+    const purgeEvent = await atrium.services.db.withTenant(fresh.id, (tx) =>
+      tx.query<{ data: { counts: unknown } }>(`SELECT data FROM audit_log WHERE action = 'retention.purged'`),
+    );
+    expect(purgeEvent.rows[0]!.data.counts).toEqual(r.counts);
     expect(r.auditAnchor).toMatchObject({ seq: 2 });
     const chain = await verifyAuditChain(atrium.services.db, fresh.id);
     expect(chain).toMatchObject({ ok: true, checked: 3 });
@@ -87,6 +112,34 @@ describe('retention', () => {
     // Nothing is due in the other tenant: nothing happens there, not even an audit row.
     const untouched = await purgeExpiredData(atrium.services, tenant.id);
     expect(Object.values(untouched.counts).every((n) => n === 0)).toBe(true);
+  });
+
+  it('runs on a daily schedule that purges every tenant, suspended ones included, once per day', async () => {
+    const scheduled: Array<{ name: string; everyMs: number }> = [];
+    const enqueued: Array<{ name: string; payload: { tenantId?: string }; key?: string }> = [];
+    const queue = {
+      schedule: async (job: { name: string }, _payload: unknown, everyMs: number) => void scheduled.push({ name: job.name, everyMs }),
+      enqueue: async (job: { name: string }, payload: { tenantId?: string }, options?: { idempotencyKey?: string }) => {
+        enqueued.push({ name: job.name, payload, key: options?.idempotencyKey });
+        return 'job';
+      },
+    } as unknown as JobQueue;
+    const services = { ...atrium.services, queue };
+    const ctx = { services, jobId: 'test', attempt: 1, log: atrium.services.log };
+    await governanceModule.schedules!(services);
+    expect(scheduled).toContainEqual({ name: retentionSweepJob.name, everyMs: RETENTION_SWEEP_EVERY_MS });
+
+    const tenant = await buildTenant(atrium.services);
+    await setRetention(tenant, 30, 30);
+    await conversationAt(tenant, daysAgo(40), 'expired');
+    await atrium.database.asSuperuser(`UPDATE tenants SET status = 'suspended' WHERE id = $1`, [tenant.id]);
+    enqueued.length = 0;
+    await retentionSweepJob.handler({}, ctx);
+    const day = new Date().toISOString().slice(0, 10);
+    expect(enqueued).toContainEqual({ name: retentionTenantJob.name, payload: { tenantId: tenant.id }, key: `retention:${tenant.id}:${day}` });
+    await retentionTenantJob.handler({ tenantId: tenant.id }, ctx);
+    const left = await atrium.services.db.withTenant(tenant.id, (tx) => tx.query('SELECT 1 FROM conversations'));
+    expect(left.rowCount).toBe(0);
   });
 
   it('a second run finds nothing more to purge', async () => {

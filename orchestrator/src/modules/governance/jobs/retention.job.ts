@@ -15,13 +15,16 @@ export const retentionTenantJob = defineJob({
   },
 });
 
-/** The daily sweep: fans out one job per active tenant, idempotent per tenant and day. */
+/**
+ * The daily sweep: fans out one job per tenant, idempotent per tenant and day. Suspended tenants too: suspension
+ * stops access, not the duty to delete what is past its retention.
+ */
 export const retentionSweepJob = defineJob({
   name: 'governance.retention.sweep',
   payload: z.object({}),
   attempts: 3,
   handler: async (_payload, { services }) => {
-    const tenants = await services.db.query<{ id: string }>(`SELECT id FROM tenants WHERE status = 'active'`);
+    const tenants = await services.db.query<{ id: string }>(`SELECT id FROM tenants ORDER BY created_at`);
     const day = new Date().toISOString().slice(0, 10);
     for (const t of tenants.rows) {
       await services.queue.enqueue(retentionTenantJob, { tenantId: t.id }, { idempotencyKey: `retention:${t.id}:${day}` });
