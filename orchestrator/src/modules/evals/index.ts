@@ -7,6 +7,7 @@ import { chatAssistant } from './chat-assistant';
 
 export { provideAssistant, type AskAssistant, type AssistantProbe, type AssistantReply } from './assistant-port';
 export { builtInAttackSets } from './attack-sets';
+export { latestAssurance } from './commands/latest-assurance';
 
 export const evalsModule: AtriumModule = {
   name: 'evals',

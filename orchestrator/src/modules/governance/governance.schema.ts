@@ -120,4 +120,32 @@ export const complianceSchema = z.object({
     dlp_rules: z.array(z.object({ name: z.string(), action: z.string() })),
     memory_requires_consent: z.boolean(),
   }),
+  assurance: z.object({
+    red_team: z
+      .object({
+        run_id: z.string(),
+        finished_at: z.string(),
+        config_version: z.number().int(),
+        covers_config_in_force: z.boolean(),
+        verdict: z.enum(['pass', 'fail']),
+        passed: z.number().int(),
+        total: z.number().int(),
+        sets: z.array(z.string()).nullable(),
+      })
+      .nullable()
+      .describe('The latest completed red-team run'),
+    evals: z
+      .array(
+        z.object({
+          suite_id: z.string(),
+          suite: z.string(),
+          run_id: z.string(),
+          finished_at: z.string(),
+          config_version: z.number().int(),
+          covers_config_in_force: z.boolean(),
+          score: z.number().nullable(),
+        }),
+      )
+      .describe('The latest completed run of each eval suite'),
+  }),
 });

@@ -162,8 +162,34 @@ describe('governance APIs', () => {
   });
 
   describe('GET /v1/admin/compliance/report', () => {
-    it('summarises retention, encryption, chain status, DSAR history and the safety policy in force', async () => {
+    it('summarises retention, encryption, chain status, DSAR history, the safety policy in force and the latest red-team and eval evidence', async () => {
+      expect((await atrium.http.get('/v1/admin/compliance/report').set(bearer(viewer))).body.assurance).toEqual({ red_team: null, evals: [] });
+      await atrium.services.db.withTenant(tenant.id, async (tx) => {
+        const suite = await tx.query<{ id: string }>(
+          `INSERT INTO eval_suites (tenant_id, name, cases, created_by) VALUES ($1, 'support basics', '[]', 'test') RETURNING id`,
+          [tenant.id],
+        );
+        const run = (kind: string, finished: string, version: number, passed: number, total: number, score: number, summary: object) =>
+          tx.query(
+            `INSERT INTO eval_runs (tenant_id, kind, suite_id, status, config_version, total, done, passed, score, summary, created_by, finished_at)
+             VALUES ($1, $2, $3, 'completed', $4, $5, $5, $6, $7, $8, 'test', now() - $9::interval)`,
+            [tenant.id, kind, kind === 'eval' ? suite.rows[0]!.id : null, version, total, passed, score, JSON.stringify(summary), finished],
+          );
+        await run('redteam', '2 days', 1, 29, 29, 1, { sets: null });
+        await run('redteam', '1 hour', 1, 27, 29, 27 / 29, { sets: ['prompt_injection', 'jailbreak'] });
+        await run('eval', '3 days', 1, 1, 3, 0.5, {});
+        await run('eval', '2 hours', 1, 2, 3, 0.75, {});
+      });
       const r = await atrium.http.get('/v1/admin/compliance/report').set(bearer(viewer));
+      expect(r.body.assurance.red_team).toMatchObject({
+        verdict: 'fail',
+        passed: 27,
+        total: 29,
+        config_version: 1,
+        covers_config_in_force: true,
+        sets: ['prompt_injection', 'jailbreak'],
+      });
+      expect(r.body.assurance.evals).toMatchObject([{ suite: 'support basics', score: 0.75, config_version: 1, covers_config_in_force: true }]);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({
         retention: { data_retention_days: 365, audit_log_retention_days: 2555 },

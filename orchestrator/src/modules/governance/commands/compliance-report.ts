@@ -1,10 +1,11 @@
 import type { Services } from '../../../platform/services';
 import { verifyAuditChain } from '../../audit';
 import { activeTenantConfig } from '../../tenants';
+import { latestAssurance } from '../../evals';
 
 /**
  * One page a compliance officer can file: retention in force, encryption of secrets at rest, audit chain status,
- * DSAR history, the safety policy in force, and when retention last ran.
+ * DSAR history, the safety policy in force, when retention last ran, and the latest red-team and eval evidence.
  */
 export async function complianceReport(services: Services, tenantId: string) {
   const chain = await verifyAuditChain(services.db, tenantId);
@@ -22,6 +23,8 @@ export async function complianceReport(services: Services, tenantId: string) {
       `SELECT occurred_at, data FROM audit_log WHERE tenant_id = $1 AND action = 'retention.purged' ORDER BY seq DESC LIMIT 1`,
       [tenantId],
     );
+    const assurance = await latestAssurance(tx, tenantId);
+    const rt = assurance.redTeam;
     const anchor = await tx.query<{ anchor: unknown }>(`SELECT settings->'auditAnchor' AS anchor FROM tenants WHERE id = $1`, [tenantId]);
     return {
       generated_at: new Date().toISOString(),
@@ -70,6 +73,29 @@ export async function complianceReport(services: Services, tenantId: string) {
         secret_scanning: config.safety.secret_scanning,
         dlp_rules: config.safety.dlp_rules.map((r) => ({ name: r.name, action: r.action })),
         memory_requires_consent: config.memory.require_consent,
+      },
+      assurance: {
+        red_team: rt
+          ? {
+              run_id: rt.runId,
+              finished_at: rt.finishedAt.toISOString(),
+              config_version: rt.configVersion,
+              covers_config_in_force: rt.configVersion === version,
+              verdict: rt.verdict,
+              passed: rt.passed,
+              total: rt.total,
+              sets: rt.sets,
+            }
+          : null,
+        evals: assurance.evals.map((e) => ({
+          suite_id: e.suiteId,
+          suite: e.suite,
+          run_id: e.runId,
+          finished_at: e.finishedAt.toISOString(),
+          config_version: e.configVersion,
+          covers_config_in_force: e.configVersion === version,
+          score: e.score,
+        })),
       },
     };
   });
