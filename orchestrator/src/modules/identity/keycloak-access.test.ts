@@ -52,6 +52,7 @@ describe('roles of real Keycloak users', () => {
   it('returns abilities per tenant in /v1/me, matching the roles', async () => {
     const alice = (await get('alice', '/v1/me')).body;
     expect(alice.roles.sort()).toEqual(['approver', 'tenant_admin']);
+    expect(alice.groups).toEqual(['/tenants/acme']);
     expect(alice.tenants.map((t: { slug: string }) => t.slug)).toEqual(['acme']);
     expect(alice.tenants[0].abilities).toEqual(expect.arrayContaining(['api_keys:manage', 'approvals:decide', 'config:write']));
 
@@ -84,7 +85,7 @@ describe('tenant isolation with real tokens', () => {
     expect([unknown.status, unknown.body.error.code]).toEqual([forbidden.status, forbidden.body.error.code]);
   });
 
-  it("does not show another tenant's API key to an admin who guesses its id", async () => {
+  it("neither shows nor revokes another tenant's API key for an admin who guesses its id", async () => {
     const created = await atrium.http
       .post('/v1/auth/api-keys')
       .set('Authorization', `Bearer ${tokens.get('alice')}`)
@@ -94,6 +95,13 @@ describe('tenant isolation with real tokens', () => {
     expect((await get('alice', `/v1/auth/api-keys/${created.body.id}`, 'acme')).status).toBe(200);
     const guessed = await get('gary', `/v1/auth/api-keys/${created.body.id}`, 'globex');
     expect(guessed.status).toBe(404);
+    const revoke = await atrium.http
+      .delete(`/v1/auth/api-keys/${created.body.id}`)
+      .set('Authorization', `Bearer ${tokens.get('gary')}`)
+      .set('X-Tenant-ID', 'globex');
+    expect(revoke.status).toBe(404);
+    expect((await get('alice', `/v1/auth/api-keys/${created.body.id}`, 'acme')).body.revoked_at).toBeNull();
+    expect((await atrium.http.get('/v1/me').set('Authorization', `Bearer ${created.body.key}`)).status).toBe(200);
   });
 
   it('makes a user of two tenants pick one with X-Tenant-ID, and honours either', async () => {
@@ -106,5 +114,26 @@ describe('tenant isolation with real tokens', () => {
 
   it('uses the single tenant of a one-tenant user without a header', async () => {
     expect((await get('bob', '/v1/tools')).status).toBe(200);
+  });
+});
+
+describe('the atrium-shell client of the imported realm', () => {
+  const authorize = (redirectUri: string) =>
+    fetch(
+      `${keycloak.issuer}/protocol/openid-connect/auth?${new URLSearchParams({
+        client_id: 'atrium-shell',
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString()}`,
+      { redirect: 'manual' },
+    );
+
+  it('accepts the configured public URL of the console (ATRIUM_SHELL_URL, default http://localhost:8000) and nothing else', async () => {
+    expect((await authorize('http://localhost:3000/auth/callback')).status).toBe(200); // the login page
+    expect((await authorize('http://localhost:8000/auth/callback')).status).toBe(200);
+    expect((await authorize('http://attacker.example/auth/callback')).status).toBe(400);
   });
 });
