@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatResult, ModelRouter, ToolCall, ToolDefinition } from '@atrium/connectors/llm';
 import { startModelSpan } from '../../../platform/telemetry/spans';
 import type { OutputGuard } from './output-guard';
-import type { SafetyGate, ToolProvider, ToolTurnContext } from './ports';
+import type { SafetyFlag, SafetyGate, ToolProvider, ToolTurnContext } from './ports';
 import type { TurnEvent } from './types';
 
 export interface GenerateInput {
@@ -12,6 +12,8 @@ export interface GenerateInput {
   stream: boolean;
   guard: OutputGuard;
   gate: SafetyGate | null;
+  /** The turn's record of safety flags: what the scan of a tool result finds is added here (and audited with the turn). */
+  flags?: SafetyFlag[];
   tools?: { provider: ToolProvider; definitions: ToolDefinition[]; turn: ToolTurnContext; maxCalls: number };
   signal?: AbortSignal;
   user?: string;
@@ -113,6 +115,7 @@ async function* runTool(input: GenerateInput, call: ToolCall, messages: ChatMess
   let content = result.content;
   const scan = input.gate?.scan(content, 'tool');
   if (scan) {
+    input.flags?.push(...scan.flags);
     for (const flag of scan.flags) yield { type: 'safety', flag };
     content = scan.blocked ? JSON.stringify({ error: 'tool output withheld by the safety policy' }) : scan.redacted;
   }

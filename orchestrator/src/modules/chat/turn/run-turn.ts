@@ -238,6 +238,7 @@ async function* answer(turn: Answering, sources: PromptSource[]): AsyncGenerator
       stream,
       guard,
       gate: opened.gate,
+      flags,
       tools:
         tools && definitions.length
           ? {
