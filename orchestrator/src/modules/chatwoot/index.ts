@@ -3,6 +3,7 @@ import { pendingApprovalsForConversation } from '../approvals';
 import { setPendingApprovalsLookup } from './commands/get-panel';
 import { chatwootPolicies } from './chatwoot.policy';
 import { chatwootRoutes } from './chatwoot.routes';
+import { approvalNoticeJob, forwardApprovalNotices } from './jobs/approval-notice.job';
 import { botTurnJob } from './jobs/bot-turn.job';
 import { processDeliveryJob } from './jobs/process-delivery.job';
 import { SWEEP_EVERY_MS, sweepJob } from './jobs/sweep.job';
@@ -21,9 +22,13 @@ export { runBotTurn } from './commands/run-bot-turn';
 export const chatwootModule: AtriumModule = {
   name: 'chatwoot',
   routes: chatwootRoutes,
-  jobs: [processDeliveryJob, botTurnJob, sweepJob, syncAgentsJob],
+  jobs: [processDeliveryJob, botTurnJob, sweepJob, syncAgentsJob, approvalNoticeJob],
   policies: chatwootPolicies,
-  init: (services) => setPendingApprovalsLookup(services, pendingApprovalsForConversation),
+  init: (services) => {
+    setPendingApprovalsLookup(services, pendingApprovalsForConversation);
+    // what a customer is told about their approval request also reaches them in Chatwoot (issue 7)
+    forwardApprovalNotices(services);
+  },
   schedules: async (services) => {
     await services.queue.schedule(sweepJob, {}, SWEEP_EVERY_MS);
     await services.queue.schedule(syncAgentsJob, {}, services.config.KEYCLOAK_SYNC_INTERVAL_SECONDS * 1000);

@@ -1,0 +1,100 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, buildApiKey } from '../../../../test/factories';
+import { startChatwootHarness, type ChatwootHarness } from '../../../../test/fakes/chatwoot/harness';
+import type { Conversation } from '../../../../test/fakes/chatwoot';
+import type { Principal, TenantContext } from '../../platform/http/context';
+import { createToolProvider } from '../tools';
+
+/**
+ * Issue 7: the outcome of an approval goes back into the conversation, and to Chatwoot when the conversation came
+ * from there. The scripted engine hands the wire request off (as the pipeline does for a tool waiting for approval);
+ * the tool call itself goes through the real tool registry for that conversation.
+ */
+let h: ChatwootHarness;
+let approver: string;
+let toolServer: Server;
+const provider = createToolProvider();
+
+beforeAll(async () => {
+  h = await startChatwootHarness();
+  approver = (await buildApiKey(h.atrium.services, h.tenant, { scopes: ['approver'] })).key;
+  toolServer = createServer((req, res) => {
+    req.resume().on('end', () => res.setHeader('content-type', 'application/json').end(JSON.stringify({ ok: true, message: 'Transfer T-77 is on its way.' })));
+  });
+  await new Promise<void>((r) => toolServer.listen(0, '127.0.0.1', r));
+  const created = await h.atrium.http
+    .post('/v1/tools')
+    .set(bearer(h.adminKey))
+    .send({
+      name: 'bank_transfer',
+      description: 'Wire money from the customer account',
+      input_schema: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] },
+      risk: 'high',
+      binding: { kind: 'http', url: `http://127.0.0.1:${(toolServer.address() as AddressInfo).port}/transfer` },
+    });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+});
+afterAll(async () => {
+  await new Promise((r) => toolServer?.close(r));
+  await h?.close();
+});
+
+/** A Chatwoot conversation handed off for approval, and the approval request the tool call created for it. */
+async function waitingForApproval(): Promise<{ conversation: Conversation; atriumConversationId: string; approvalId: string }> {
+  const { conversation } = h.fake.customerWrites('Please wire 500 EUR to my landlord');
+  await h.waitFor(() => conversation.status === 'open', 'the handoff');
+  const mirror = await h.atrium.database.asSuperuser<{ id: string }>(`SELECT id FROM conversations WHERE tenant_id = $1 AND external_id = $2`, [
+    h.tenant.id,
+    `${h.integrationId}:${conversation.displayId}`,
+  ]);
+  const atriumConversationId = mirror.rows[0]!.id;
+  const customer: Principal = { kind: 'api_key', subject: 'key:chatwoot-bot', tenants: [h.tenant.slug], roles: [], groups: [], scopes: ['agent'] };
+  const ctx = { services: h.atrium.services, requestId: 'req-test', log: h.atrium.services.log, principal: customer, tenant: h.tenant } as TenantContext;
+  const outcome = await provider.execute(
+    { ctx, conversationId: atriumConversationId },
+    { id: 'call_wire', name: 'bank_transfer', arguments: '{"amount":500}' },
+  );
+  expect(outcome.status).toBe('pending_approval');
+  return { conversation, atriumConversationId, approvalId: /Request ([0-9a-f-]{36})/.exec(outcome.content)![1]! };
+}
+
+const storedNotices = async (conversationId: string, prefix: string) =>
+  (
+    await h.atrium.database.asSuperuser<{ id: string }>(`SELECT id FROM messages WHERE tenant_id = $1 AND conversation_id = $2 AND content LIKE $3`, [
+      h.tenant.id,
+      conversationId,
+      `${prefix}%`,
+    ])
+  ).rows;
+
+describe('approval outcomes in Chatwoot conversations', () => {
+  it('on approval the tool runs and its result is posted to the Chatwoot conversation once, linked to the stored message', async () => {
+    const { conversation, atriumConversationId, approvalId } = await waitingForApproval();
+    const botRepliesBefore = h.botReplies(conversation).length;
+    expect((await h.atrium.http.post(`/v1/approvals/${approvalId}/approve`).set(bearer(approver)).send({})).status).toBe(200);
+    const notice = await h.waitFor(() => h.botReplies(conversation).find((m) => m.content?.startsWith('Good news')), 'the approval outcome in Chatwoot');
+    expect(notice.content).toBe('Good news — your request (Bank transfer) was approved and has been carried out. Transfer T-77 is on its way.');
+    await h.quiesce();
+    expect(h.botReplies(conversation)).toHaveLength(botRepliesBefore + 1);
+    // Chatwoot echoes the bot's message back; it is recognised, not stored a second time
+    const stored = await storedNotices(atriumConversationId, 'Good news');
+    expect(stored).toHaveLength(1);
+    const link = await h.atrium.database.asSuperuser<{ message_id: string }>(
+      `SELECT message_id FROM chatwoot_messages WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = $3`,
+      [h.tenant.id, h.integrationId, notice.id],
+    );
+    expect(link.rows).toEqual([{ message_id: stored[0]!.id }]);
+  });
+
+  it('on rejection the Chatwoot customer is told politely, without the internal reason', async () => {
+    const { conversation, atriumConversationId, approvalId } = await waitingForApproval();
+    const rejected = await h.atrium.http.post(`/v1/approvals/${approvalId}/reject`).set(bearer(approver)).send({ reason: 'suspected fraud (internal)' });
+    expect(rejected.status).toBe(200);
+    const notice = await h.waitFor(() => h.botReplies(conversation).find((m) => m.content?.startsWith("I'm sorry")), 'the rejection notice in Chatwoot');
+    expect(notice.content).toContain('reviewed your request (Bank transfer)');
+    expect(notice.content).not.toContain('fraud');
+    expect(await storedNotices(atriumConversationId, "I'm sorry")).toHaveLength(1);
+  });
+});
