@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
 import { demoPassword, keycloakAdmin, keycloakToken, type KeycloakAdmin } from '../../../../test/support/keycloak';
@@ -108,6 +109,24 @@ describe('Keycloak directory sync', () => {
     const me = await atrium.http.get('/v1/me').set('Authorization', `Bearer ${access_token}`);
     expect(me.status).toBe(401);
     expect(me.body.error).toMatchObject({ code: 'INVALID_TOKEN', details: { reason: 'revoked' } });
+  });
+
+  it('lets an existing user into a tenant group added in Keycloak once the sync has run, not before', async () => {
+    const username = `joiner-${run}`;
+    const subject = await admin.createUser({ username, roles: ['agent'], tenants: ['acme'] });
+    await sync('incremental');
+    const slug = `j-${run}`;
+    await admin.createTenantGroup(slug);
+    await admin.client.users.addToGroup({ id: subject, groupId: await admin.groupIdByPath(`/tenants/${slug}`) });
+    const { access_token } = await keycloakToken(keycloak.issuer, username, demoPassword(username));
+    expect(decodeJwt(access_token).tenant).toEqual(expect.arrayContaining(['acme', slug]));
+    const call = () => atrium.http.get('/v1/tools').set('Authorization', `Bearer ${access_token}`).set('X-Tenant-ID', slug);
+    expect((await call()).status).toBe(403); // Keycloak already grants it; Atrium has not mirrored the tenant yet
+
+    await sync('incremental');
+    expect(await membership(slug, username)).toMatchObject({ roles: ['agent'], groups: [`/tenants/${slug}`], revoked_at: null });
+    expect(await auditActions(slug, subject)).toEqual(['membership.granted']);
+    expect((await call()).status).toBe(200);
   });
 
   it('never writes to Keycloak: the service account holds only read roles', async () => {
