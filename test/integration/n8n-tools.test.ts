@@ -120,6 +120,27 @@ describe.runIf(n8n)('tools through a real n8n', () => {
     expect(executions.length).toBeGreaterThan(0);
   });
 
+  it('the assistant acts through n8n: a low-risk ticket is created at once, with no approval, and every step is audited', async () => {
+    fake.enqueue(
+      reply.toolCall('create_support_ticket', { subject: 'Parcel arrived damaged', priority: 'high' }, { id: 'call_ticket' }),
+      reply.text('I have opened a ticket for you.'),
+    );
+    const completion = await chat('My parcel arrived damaged, please open a ticket.');
+    const conversationId = (completion as unknown as { conversation_id: string }).conversation_id;
+    const result = JSON.parse(toolResultSeenByModel()) as { ok: boolean; ticket_id: string; execution_id: string };
+    expect(result).toMatchObject({ ok: true, ticket_id: expect.stringMatching(/^TCK-/), status: 'open', priority: 'high', subject: 'Parcel arrived damaged' });
+    // it really ran in n8n: the workflow's execution is there (saved just after the webhook answered)
+    const runs = () => createN8nApi({ baseUrl: n8n.url, apiKey: n8n.apiKey }).listExecutions({ status: 'success', limit: 100 });
+    await expect.poll(async () => (await runs()).map((e) => e.id)).toContain(String(result.execution_id));
+    expect((await atrium.http.get('/v1/approvals').query({ conversation_id: conversationId }).set(bearer(approver))).body.items).toEqual([]);
+    const trail = await atrium.database.asSuperuser(
+      `SELECT action, data->>'tool' AS tool FROM audit_log WHERE tenant_id = $1 AND (resource_id = $2 OR data->>'conversation_id' = $2) ORDER BY seq`,
+      [tenant.id, conversationId],
+    );
+    expect(trail.rows.map((r) => r.action)).toEqual(expect.arrayContaining(['tool.executed', 'chat.turn']));
+    expect(trail.rows.find((r) => r.action === 'tool.executed')!.tool).toBe('create_support_ticket');
+  });
+
   it('invalid tool input goes back to the model as a clear error, and the turn still completes', async () => {
     fake.enqueue(reply.toolCall('lookup_order', { order: 'A1001' }), reply.text('Could you tell me your order number, e.g. A1001?'));
     const completion = await chat('Where is my order?');
