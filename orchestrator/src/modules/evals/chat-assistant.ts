@@ -1,7 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantContext } from '../../platform/http/context';
 import { runTurn } from '../chat';
-import type { AskAssistant } from './assistant-port';
+import type { AskAssistant, AssistantReply } from './assistant-port';
+
+/**
+ * tool_executions.status → what the judge needs to know: did the binding run (ok / error), or was the call stopped
+ * before it (denied: not allowed, invalid input or rate limited; pending_approval: waiting for a human).
+ */
+const TOOL_STATUS: Record<string, AssistantReply['toolCalls'][number]['status']> = {
+  succeeded: 'ok',
+  failed: 'error',
+  timeout: 'error',
+  pending_approval: 'pending_approval',
+  denied: 'denied',
+  invalid_input: 'denied',
+  rate_limited: 'denied',
+};
 
 /**
  * The production engine behind evals: one real chat turn (safety in → retrieval → model or extractive answerer →
@@ -25,10 +39,7 @@ export const chatAssistant: AskAssistant = async (services, probe) => {
     escalated: result.escalated,
     noAnswer: result.noAnswer,
     safety: result.safety.map((f) => ({ kind: f.kind, action: f.action, direction: f.direction, label: f.label })),
-    toolCalls: tools.rows.map((t) => ({
-      name: t.tool_name,
-      status: t.status === 'succeeded' ? 'ok' : t.status === 'pending_approval' ? 'pending_approval' : t.status === 'denied' ? 'denied' : 'error',
-    })),
+    toolCalls: tools.rows.map((t) => ({ name: t.tool_name, status: TOOL_STATUS[t.status] ?? 'error' })),
     model: result.model,
     latencyMs: result.latencyMs,
   };
