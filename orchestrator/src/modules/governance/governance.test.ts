@@ -64,6 +64,18 @@ describe('governance APIs', () => {
       expect((await atrium.http.get('/v1/admin/audit-logs').query({ from: 'yesterday' }).set(bearer(admin))).status).toBe(400);
     });
 
+    it("verifies the tenant's own chain: the verify endpoint names the tenant and how many links it checked", async () => {
+      const r = await atrium.http.get('/v1/admin/audit-logs/verify').set(bearer(admin));
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ tenant_id: tenant.id, ok: true });
+      expect(r.body.checked).toBe(r.body.last_seq);
+      expect(r.body.checked).toBeGreaterThanOrEqual(8);
+      const other = await buildTenant(atrium.services);
+      const otherKey = (await buildApiKey(atrium.services, other, { scopes: ['tenant_admin'] })).key;
+      expect((await atrium.http.get('/v1/admin/audit-logs/verify').set(bearer(otherKey))).body).toMatchObject({ tenant_id: other.id, ok: true, checked: 1 });
+      expect((await atrium.http.get('/v1/admin/audit-logs/verify').set(bearer(viewer))).status).toBe(403);
+    });
+
     it("never shows another tenant's rows", async () => {
       const other = await buildTenant(atrium.services);
       const otherKey = (await buildApiKey(atrium.services, other, { scopes: ['tenant_admin'] })).key;
@@ -146,6 +158,7 @@ describe('governance APIs', () => {
       expect(r.status).toBe(200);
       const chatwoot = r.body.rows.find((row: { channel: string }) => row.channel === 'chatwoot');
       expect(chatwoot).toMatchObject({
+        day: new Date().toISOString().slice(0, 10),
         model: 'gpt-4o-mini',
         conversations: 2,
         messages: 4,
