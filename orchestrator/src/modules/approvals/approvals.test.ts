@@ -200,3 +200,25 @@ describe('approvals', () => {
     expect(() => assertTransition({ status: 'approved', expires_at: new Date(0) }, 'executed')).not.toThrow();
   });
 });
+
+describe('approval expiry as a scheduled job', () => {
+  let atrium: TestAtrium;
+  beforeAll(async () => {
+    atrium = await createTestAtrium({ env: { APPROVAL_EXPIRY_SWEEP_MS: '200' } });
+  });
+  afterAll(async () => atrium.close());
+
+  it("the worker's schedule marks an overdue request expired on its own, audited as the system", async () => {
+    const tenant = await buildTenant(atrium.services);
+    const agent = (await buildApiKey(atrium.services, tenant, { scopes: ['agent'] })).key;
+    const { body } = await atrium.http.post('/v1/approvals').set(bearer(agent)).send({ type: 'manager_review', title: 'Overdue by now' });
+    await atrium.database.asSuperuser(`UPDATE approvals SET expires_at = now() - interval '1 second' WHERE id = $1`, [body.id]);
+    const stored = async () => (await atrium.database.asSuperuser('SELECT status FROM approvals WHERE id = $1', [body.id])).rows[0]!.status;
+    await expect.poll(stored, { timeout: 10_000 }).toBe('expired');
+    const audit = await atrium.database.asSuperuser(
+      `SELECT actor_ref FROM audit_log WHERE tenant_id = $1 AND action = 'approval.expired' AND resource_id = $2`,
+      [tenant.id, body.id],
+    );
+    expect(audit.rows).toEqual([{ actor_ref: 'system:approvals.expire' }]);
+  });
+});
