@@ -6512,6 +6512,30 @@ export interface paths {
                 }[];
                 memory_requires_consent: boolean;
               };
+              assurance: {
+                /** @description The latest completed red-team run */
+                red_team: {
+                  run_id: string;
+                  finished_at: string;
+                  config_version: number;
+                  covers_config_in_force: boolean;
+                  /** @enum {string} */
+                  verdict: 'pass' | 'fail';
+                  passed: number;
+                  total: number;
+                  sets: string[] | null;
+                } | null;
+                /** @description The latest completed run of each eval suite */
+                evals: {
+                  suite_id: string;
+                  suite: string;
+                  run_id: string;
+                  finished_at: string;
+                  config_version: number;
+                  covers_config_in_force: boolean;
+                  score: number | null;
+                }[];
+              };
             };
           };
         };
