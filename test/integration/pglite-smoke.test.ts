@@ -37,6 +37,24 @@ describe('embedded PGlite smoke path', () => {
     expect((await verifyAuditChain(services.db, demo.rows[0]!.id)).ok).toBe(true);
   });
 
+  it('answers a chat turn offline and audits it on an intact chain (audited transactions take the chain head with BEGIN)', async () => {
+    const demo = await services.db.query<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'demo'`);
+    const before = await verifyAuditChain(services.db, demo.rows[0]!.id);
+    const r = await http
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key}`)
+      .send({ model: 'atrium', messages: [{ role: 'user', content: 'How long do refunds take?' }] });
+    expect(r.status).toBe(200);
+    expect(r.body.atrium.answered_by).toBe('extractive');
+    const tenantId = demo.rows[0]!.id;
+    expect((await verifyAuditChain(services.db, tenantId)).ok).toBe(true);
+    const actions = await services.db.withTenant(tenantId, (tx) =>
+      tx.query<{ action: string }>('SELECT action FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq', [tenantId, before.lastSeq]),
+    );
+    // conversation.created in the turn's first transaction, chat.turn in its second
+    expect(actions.rows.map((row) => row.action)).toEqual(expect.arrayContaining(['conversation.created', 'chat.turn']));
+  });
+
   it('has pgvector available', async () => {
     const r = await services.db.query<{ d: number }>(`SELECT '[1,2,3]'::vector <=> '[1,2,4]'::vector AS d`);
     expect(r.rows[0]!.d).toBeCloseTo(0.00854, 4);

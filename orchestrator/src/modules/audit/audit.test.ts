@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import type { Tx } from '../../platform/db';
 import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
 import { buildTenant } from '../../../../test/factories';
-import { recordAudit, recordAudits } from './record-audit';
+import { auditedTransaction, recordAudit, recordAudits } from './record-audit';
 import { verifyAuditChain } from './verify-chain';
 import { systemActor } from './audit.events';
 
@@ -60,6 +61,32 @@ describe('audit log', () => {
     const r = await verifyAuditChain(atrium.services.db, t.id);
     expect(r.ok).toBe(true);
     expect(r.checked).toBe(25);
+  });
+
+  it('a transaction that takes the lock and head with BEGIN sends no chain-head query, and mixed with others never forks the chain', async () => {
+    const t = await buildTenant(atrium.services);
+    const sent: string[] = [];
+    const audited = (n: number) =>
+      atrium.services.db.withTenant(
+        t.id,
+        async (tx) => {
+          // the handle as commands get it (lead rows included), with every statement it sends recorded
+          const spy: Tx = { ...tx, query: (sql, params) => (sent.push(sql), tx.query(sql, params)) };
+          for (let i = 0; i < n; i++)
+            await recordAudit(spy, t.id, {
+              action: 'config.published',
+              actor: systemActor('test'),
+              resource: { type: 'tenant_config', id: String(i) },
+            });
+        },
+        auditedTransaction,
+      );
+    await audited(2);
+    expect(sent.filter((sql) => sql.includes('atrium_audit_chain_head'))).toEqual([]);
+    expect(sent.filter((sql) => sql.includes('INSERT INTO audit_log'))).toHaveLength(2);
+    await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? audited(3) : append(t.id, 3))));
+    const r = await verifyAuditChain(atrium.services.db, t.id);
+    expect(r).toMatchObject({ ok: true, checked: 1 + 2 + 24 });
   });
 
   it('reports the first row a superuser altered behind the database triggers', async () => {

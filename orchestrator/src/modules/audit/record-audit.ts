@@ -1,7 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../../platform/db';
+import type { Queryable, TenantTransactionOptions, Tx } from '../../platform/db';
 import type { AuditEvent } from './audit.events';
 import { GENESIS_HASH, rowHash, type ChainedRow } from './hash-chain';
+
+const CHAIN_HEAD = 'SELECT seq, hash FROM atrium_audit_chain_head(:tenant)';
+
+/**
+ * withTenant options for a transaction that will append audit rows: the tenant's append lock and the chain head come
+ * with BEGIN (one round trip less per audited transaction). The lock is then held from the transaction's start, so
+ * use it only where an audit row is certain and the transaction short (a chat turn's writes).
+ */
+export const auditedTransaction: TenantTransactionOptions = { lead: CHAIN_HEAD };
+
+type Head = { seq: number; hash: string };
+/**
+ * The head each open transaction has appended up to. Valid until the transaction ends because the lock it holds keeps
+ * every other writer out (no savepoints are used). Kept only for transaction handles (Tx), never for a pool.
+ */
+const heads = new WeakMap<Tx, Head>();
+
+/** The chain head if this transaction already holds the lock: undefined (ask), null (locked; chain empty) or the head. */
+function knownHead(tx: Queryable): Head | null | undefined {
+  if (!('afterCommit' in tx)) return undefined;
+  const own = heads.get(tx as Tx);
+  if (own) return own;
+  const lead = (tx as Tx).lead;
+  if (lead?.sql !== CHAIN_HEAD) return undefined;
+  const row = lead.rows[0] as Head | undefined;
+  return row ? { seq: Number(row.seq), hash: row.hash } : null;
+}
 
 /**
  * Appends one event to the tenant's chain inside the caller's transaction (which must be tenant-scoped),
@@ -18,9 +45,11 @@ export async function recordAudit(tx: Queryable, tenantId: string, event: AuditE
  */
 export async function recordAudits(tx: Queryable, tenantId: string, events: AuditEvent[]): Promise<Array<{ seq: number; hash: string }>> {
   if (events.length === 0) return [];
-  // the tenant's append lock and, read after it, the chain head: one round trip (migration 0710)
-  const last = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM atrium_audit_chain_head($1)', [tenantId]);
-  let anchor = last.rows[0] ?? (await chainAnchor(tx, tenantId));
+  // the tenant's append lock and, read after it, the chain head: one round trip (migration 0710), or none when this
+  // transaction took them with BEGIN (auditedTransaction) or has appended before
+  let head = knownHead(tx);
+  if (head === undefined) head = (await tx.query<Head>('SELECT seq, hash FROM atrium_audit_chain_head($1)', [tenantId])).rows[0] ?? null;
+  let anchor = head ?? (await chainAnchor(tx, tenantId));
   const rows = events.map((event) => {
     const row: ChainedRow = {
       tenant_id: tenantId,
@@ -46,6 +75,7 @@ export async function recordAudits(tx: Queryable, tenantId: string, events: Audi
                                              resource_type text, resource_id text, data jsonb, request_id text, prev_hash text, hash text)`,
     [JSON.stringify(rows)],
   );
+  if ('afterCommit' in tx) heads.set(tx as Tx, anchor);
   return rows.map((row) => ({ seq: row.seq, hash: row.hash }));
 }
 

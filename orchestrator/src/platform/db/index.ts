@@ -6,6 +6,7 @@ import { pgliteDataDir, preparedPglite } from './pglite-prepare';
 import { runMigrations, type MigrationOutcome } from './migrate';
 
 export type { Db, Queryable, QueryResult, MigrationConnection, Tx } from './types';
+export type { TenantTransactionOptions } from './tenant-scope';
 export { APP_ROLE } from './types';
 export { pgliteDataDir, startPreparingPglite } from './pglite-prepare';
 export { runMigrations, listMigrationFiles, MIGRATIONS_DIR } from './migrate';

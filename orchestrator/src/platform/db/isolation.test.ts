@@ -107,6 +107,17 @@ describe('database-level tenant isolation', () => {
     for (const r of after) expect(r.rows[0]).toEqual({ t: null, ef: 'on', ro: 'off' });
   });
 
+  it('a lead statement runs first in the tenant scope, its rows on tx.lead; only a SELECT naming :tenant is accepted', async () => {
+    const { db } = atrium.services;
+    const lead = 'SELECT :tenant AS named, atrium_current_tenant() AS scoped';
+    const seen = await db.withTenant(a.id, async (tx) => tx.lead, { lead });
+    expect(seen).toEqual({ sql: lead, rows: [{ named: a.id, scoped: a.id }] });
+    expect(await db.withTenant(a.id, async (tx) => tx.lead)).toBeUndefined();
+    for (const bad of ['SELECT 1', 'SELECT :tenant; DROP TABLE tenants', "SELECT ':tenant'", 'DELETE FROM tenants WHERE id = :tenant']) {
+      await expect(db.withTenant(a.id, async () => 1, { lead: bad })).rejects.toThrow(/lead statement/);
+    }
+  });
+
   it('refuses a transaction-local setting that is not a plain word', async () => {
     await expect(atrium.services.db.withTenant(a.id, async () => 1, { settings: { 'hnsw.ef_search': "1'; DROP TABLE tenants; --" } })).rejects.toThrow(
       /invalid/,

@@ -57,9 +57,10 @@ export async function createPgliteDb(db: PGlite): Promise<Db> {
   const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>, tenantId?: string, options: TenantTransactionOptions = {}) => {
     let fire = () => undefined as void;
     const result = await db.transaction(async (raw) => {
-      const { tx, run } = withAfterCommit(wrap(raw));
+      const scoped = wrap(raw);
+      const rows = tenantId ? await enterTenantScope(scoped, tenantId, options) : undefined;
+      const { tx, run } = withAfterCommit(scoped, rows && options.lead ? { sql: options.lead, rows } : undefined);
       fire = run;
-      if (tenantId) await enterTenantScope(tx, tenantId, options);
       return fn(tx);
     });
     fire();

@@ -24,8 +24,10 @@ export function createPostgresDb(url: string, poolSize: number): Db {
     const client = await pool.connect();
     let released = false;
     try {
-      await client.query(tenantId ? beginInTenantScope(tenantId, options) : 'BEGIN');
-      const { tx, run } = withAfterCommit(wrap(client));
+      const begun = (await client.query(tenantId ? beginInTenantScope(tenantId, options) : 'BEGIN')) as unknown as pg.QueryResult[];
+      // a multi-statement string yields one result per statement: the lead statement's is the last
+      const lead = options.lead && tenantId ? { sql: options.lead, rows: begun.at(-1)!.rows as Record<string, unknown>[] } : undefined;
+      const { tx, run } = withAfterCommit(wrap(client), lead);
       const result = await fn(tx);
       if (options.readOnly) {
         // Nothing to make durable: the reads are done, so the caller goes on while COMMIT ends the snapshot;

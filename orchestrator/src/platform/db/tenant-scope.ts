@@ -21,6 +21,12 @@ export interface TenantTransactionOptions {
    * without waiting for the COMMIT round trip. For reads on a latency path (search, a turn's prompt reads).
    */
   readOnly?: boolean;
+  /**
+   * A statement the transaction starts with, sent in the BEGIN round trip; its rows are on `tx.lead`. Static SQL
+   * written in code, whose one value is the tenant, written `:tenant` (inlined like the scope: the tenant must be
+   * a uuid). For work every such transaction needs first, e.g. the audit chain's append lock and head.
+   */
+  lead?: string;
 }
 
 const SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
@@ -28,6 +34,14 @@ const SETTING_VALUE = /^[A-Za-z0-9_]+$/;
 
 function assertTenantId(tenantId: string): void {
   if (!UUID.test(tenantId)) throw new Error(`tenant scope needs a tenant uuid, got "${tenantId}"`);
+}
+
+const LEAD = /^SELECT [^;$']+$/;
+
+/** The lead statement with the tenant in place of `:tenant`: inlined for PostgreSQL's BEGIN string, `$1` for a parameter. */
+export function leadStatement(lead: string, tenant: string): string {
+  if (!LEAD.test(lead) || !lead.includes(':tenant')) throw new Error(`a lead statement is one SELECT naming :tenant, got "${lead}"`);
+  return lead.replaceAll(':tenant', tenant);
 }
 
 function settingEntries(settings: LocalSettings | undefined): [string, string][] {
@@ -40,13 +54,20 @@ function settingEntries(settings: LocalSettings | undefined): [string, string][]
   return entries;
 }
 
-export async function enterTenantScope(tx: Queryable, tenantId: string, options: TenantTransactionOptions = {}): Promise<void> {
+/** PGlite's way into the scope (its transaction has begun): the scope, then the lead statement; returns the lead's rows. */
+export async function enterTenantScope(
+  tx: Queryable,
+  tenantId: string,
+  options: TenantTransactionOptions = {},
+): Promise<Record<string, unknown>[] | undefined> {
   assertTenantId(tenantId);
   // PGlite's transaction() has already begun: SET TRANSACTION still may, before the first query
   if (options.readOnly) await tx.query('SET TRANSACTION READ ONLY');
   const extra = settingEntries(options.settings);
   const calls = extra.map((_, i) => `, set_config($${2 * i + 2}, $${2 * i + 3}, true)`).join('');
   await tx.query(`SELECT set_config('app.tenant_id', $1, true)${calls}`, [tenantId, ...extra.flat()]);
+  if (options.lead) return (await tx.query<Record<string, unknown>>(leadStatement(options.lead, '$1::uuid'), [tenantId])).rows;
+  return undefined;
 }
 
 /**
@@ -60,5 +81,6 @@ export function beginInTenantScope(tenantId: string, options: TenantTransactionO
   const calls = settingEntries(options.settings)
     .map(([name, value]) => `, set_config('${name}', '${value}', true)`)
     .join('');
-  return `BEGIN${options.readOnly ? ' READ ONLY' : ''}; SELECT set_config('app.tenant_id', '${tenantId}', true)${calls}`;
+  const lead = options.lead ? `; ${leadStatement(options.lead, `'${tenantId}'::uuid`)}` : '';
+  return `BEGIN${options.readOnly ? ' READ ONLY' : ''}; SELECT set_config('app.tenant_id', '${tenantId}', true)${calls}${lead}`;
 }

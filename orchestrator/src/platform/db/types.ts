@@ -14,6 +14,8 @@ export interface Queryable {
 export interface Tx extends Queryable {
   /** E.g. publish a live event or enqueue a job for a row that must exist first. Errors are logged, not thrown. */
   afterCommit(fn: () => void | Promise<void>): void;
+  /** The rows of the transaction's lead statement (TenantTransactionOptions.lead), when it had one. */
+  readonly lead?: { sql: string; rows: Record<string, unknown>[] };
 }
 
 export interface Db extends Queryable {
