@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
 import { demoPassword, keycloakAdmin, keycloakToken, type KeycloakAdmin } from '../../../../test/support/keycloak';
 import { fullSync, incrementalSync, keycloakClientFor } from './index';
@@ -24,10 +24,10 @@ beforeAll(async () => {
 });
 afterAll(() => atrium?.close());
 
-const membership = async (tenantSlug: string, username: string) => {
-  const tenant = (await atrium.services.db.query<{ id: string }>('SELECT id FROM tenants WHERE slug = $1', [tenantSlug])).rows[0];
+const membership = async (tenantSlug: string, username: string, on: TestAtrium = atrium) => {
+  const tenant = (await on.services.db.query<{ id: string }>('SELECT id FROM tenants WHERE slug = $1', [tenantSlug])).rows[0];
   if (!tenant) return undefined;
-  const r = await atrium.services.db.withTenant(tenant.id, (tx) =>
+  const r = await on.services.db.withTenant(tenant.id, (tx) =>
     tx.query<{ roles: string[]; groups: string[]; revoked_at: Date | null }>(
       'SELECT m.roles, m.groups, m.revoked_at FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.username = $1',
       [username],
@@ -43,6 +43,14 @@ const auditActions = async (tenantSlug: string, subject: string) => {
   return r.rows.map((row) => row.action);
 };
 
+const activityTypes = async (tenantSlug: string, subject: string) => {
+  const tenant = (await atrium.services.db.query<{ id: string }>('SELECT id FROM tenants WHERE slug = $1', [tenantSlug])).rows[0]!;
+  const r = await atrium.services.db.withTenant(tenant.id, (tx) =>
+    tx.query<{ type: string }>('SELECT type FROM activity WHERE resource_id = $1 ORDER BY id', [subject]),
+  );
+  return r.rows.map((row) => row.type);
+};
+
 describe('Keycloak directory sync', () => {
   it('mirrors a new tenant group and a new member with their roles, with audit and activity rows', async () => {
     const slug = `t-${run}`;
@@ -55,11 +63,7 @@ describe('Keycloak directory sync', () => {
     expect(tenant?.name).toBe(`Tenant ${run}`);
     expect(await membership(slug, `agent-${run}`)).toMatchObject({ roles: ['agent'], groups: [`/tenants/${slug}`], revoked_at: null });
     expect(await auditActions(slug, subject)).toEqual(['membership.granted']);
-    const tenantId = (await atrium.services.db.query<{ id: string }>('SELECT id FROM tenants WHERE slug = $1', [slug])).rows[0]!.id;
-    const activity = await atrium.services.db.withTenant(tenantId, (tx) =>
-      tx.query<{ type: string }>('SELECT type FROM activity WHERE resource_id = $1', [subject]),
-    );
-    expect(activity.rows.map((r) => r.type)).toEqual(['membership.granted']);
+    expect(await activityTypes(slug, subject)).toEqual(['membership.granted']);
   });
 
   it('is idempotent: syncing again changes nothing and writes no audit rows', async () => {
@@ -92,6 +96,7 @@ describe('Keycloak directory sync', () => {
     expect(report.revoked).toBe(1);
     expect(await membership('acme', username)).toMatchObject({ roles: [], revoked_at: expect.any(Date) });
     expect(await auditActions('acme', subject)).toEqual(['membership.granted', 'membership.revoked']);
+    expect(await activityTypes('acme', subject)).toEqual(['membership.granted', 'membership.revoked']);
     const refused = await call();
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('FORBIDDEN');
@@ -127,6 +132,25 @@ describe('Keycloak directory sync', () => {
     expect(await membership(slug, username)).toMatchObject({ roles: ['agent'], groups: [`/tenants/${slug}`], revoked_at: null });
     expect(await auditActions(slug, subject)).toEqual(['membership.granted']);
     expect((await call()).status).toBe(200);
+  });
+
+  it('runs by itself in the worker: a full sync at start, then admin events applied within seconds', async () => {
+    const env = { OIDC_ISSUER_URL: keycloak.issuer, KEYCLOAK_ADMIN_CLIENT_SECRET: 'atrium-sync-dev-secret', KEYCLOAK_EVENTS_POLL_SECONDS: '2' };
+    const scheduled = await createTestAtrium({ env }); // the worker starts the module's schedules
+    try {
+      await vi.waitFor(async () => expect(await membership('globex', 'gary', scheduled)).toMatchObject({ roles: ['tenant_admin'] }), {
+        timeout: 30_000,
+        interval: 500,
+      });
+      const username = `scheduled-${run}`;
+      await admin.createUser({ username, roles: ['viewer'], tenants: ['globex'] });
+      await vi.waitFor(async () => expect(await membership('globex', username, scheduled)).toMatchObject({ roles: ['viewer'], revoked_at: null }), {
+        timeout: 30_000,
+        interval: 500,
+      });
+    } finally {
+      await scheduled.close();
+    }
   });
 
   it('never writes to Keycloak: the service account holds only read roles', async () => {
