@@ -5,6 +5,7 @@ import { bearer, buildApiKey } from '../../../../test/factories';
 import { startChatwootHarness, type ChatwootHarness } from '../../../../test/fakes/chatwoot/harness';
 import type { Conversation } from '../../../../test/fakes/chatwoot';
 import type { Principal, TenantContext } from '../../platform/http/context';
+import { expireApprovals } from '../approvals';
 import { createToolProvider } from '../tools';
 
 /**
@@ -96,5 +97,14 @@ describe('approval outcomes in Chatwoot conversations', () => {
     expect(notice.content).toContain('reviewed your request (Bank transfer)');
     expect(notice.content).not.toContain('fraud');
     expect(await storedNotices(atriumConversationId, "I'm sorry")).toHaveLength(1);
+  });
+
+  it('a request nobody decided in time expires, and the Chatwoot customer is told nothing was changed', async () => {
+    const { conversation, atriumConversationId, approvalId } = await waitingForApproval();
+    await h.atrium.database.asSuperuser(`UPDATE approvals SET expires_at = now() - interval '1 second' WHERE id = $1`, [approvalId]);
+    await expireApprovals(h.atrium.services); // (or the worker's own sweep, whichever comes first)
+    const notice = await h.waitFor(() => h.botReplies(conversation).find((m) => m.content?.includes("couldn't be reviewed in time")), 'the expiry notice');
+    expect(notice.content).toContain('(Bank transfer)');
+    expect(await storedNotices(atriumConversationId, "I'm sorry — your request (Bank transfer) couldn't be reviewed")).toHaveLength(1);
   });
 });
