@@ -116,6 +116,24 @@ describe('Keycloak directory sync', () => {
     expect(me.body.error).toMatchObject({ code: 'INVALID_TOKEN', details: { reason: 'revoked' } });
   });
 
+  it('revokes a member disabled in Keycloak on the full sync, saying so, and refuses their older tokens', async () => {
+    const username = `disabled-${run}`;
+    const subject = await admin.createUser({ username, roles: ['agent'], tenants: ['acme'] });
+    await sync('incremental');
+    const { access_token } = await keycloakToken(keycloak.issuer, username, demoPassword(username));
+    await admin.client.users.update({ id: subject }, { enabled: false });
+    await new Promise((r) => setTimeout(r, 1100));
+    await sync('full');
+    expect(await membership('acme', username)).toMatchObject({ roles: [], revoked_at: expect.any(Date) });
+    const tenantId = (await atrium.services.db.query<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'acme'`)).rows[0]!.id;
+    const audit = await atrium.services.db.withTenant(tenantId, (tx) =>
+      tx.query<{ data: { reason?: string } }>(`SELECT data FROM audit_log WHERE resource_id = $1 AND action = 'membership.revoked'`, [subject]),
+    );
+    expect(audit.rows.map((r) => r.data.reason)).toEqual(['disabled in Keycloak']);
+    const me = await atrium.http.get('/v1/me').set('Authorization', `Bearer ${access_token}`);
+    expect(me.body.error).toMatchObject({ code: 'INVALID_TOKEN', details: { reason: 'revoked' } });
+  });
+
   it('lets an existing user into a tenant group added in Keycloak once the sync has run, not before', async () => {
     const username = `joiner-${run}`;
     const subject = await admin.createUser({ username, roles: ['agent'], tenants: ['acme'] });

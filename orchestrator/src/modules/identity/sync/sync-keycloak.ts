@@ -84,17 +84,23 @@ export async function fullSync(services: Services, kc: KeycloakAdminClient, sour
     if (created) report.tenantsCreated += 1;
     seenTenants.add(slugOf(group));
     const stillMembers = new Set<string>();
+    const disabled = new Set<string>();
     for (const member of await groupMembers(kc, group.id)) {
       const userId = userIds.get(member.id) ?? (await upsertUser(services, directoryUser(member)));
       userIds.set(member.id, userId);
-      if (!member.enabled) continue; // a disabled account keeps no access; the loop below revokes it
+      if (!member.enabled) {
+        disabled.add(userId); // a disabled account keeps no access; the loop below revokes it
+        continue;
+      }
       const roles = rolesCache.get(member.id) ?? (await kc.userRealmRoles(member.id)).map((r) => r.name);
       rolesCache.set(member.id, roles);
       stillMembers.add(userId);
       count(report, await applyGrant(services, tenantId, userId, member.id, { roles, groups: [group.path] }));
     }
     for (const [userId, subject] of await activeMembers(services, tenantId)) {
-      if (!stillMembers.has(userId)) count(report, await revokeMembership(services, tenantId, userId, subject, 'no longer in the Keycloak group'));
+      if (stillMembers.has(userId)) continue;
+      const reason = disabled.has(userId) ? 'disabled in Keycloak' : 'no longer in the Keycloak group';
+      count(report, await revokeMembership(services, tenantId, userId, subject, reason));
     }
   }
   // Tenant groups deleted in Keycloak: the tenant and its data stay, the directory memberships go.
