@@ -4,7 +4,7 @@ import type { ApprovalView } from './approvals.schema';
 /**
  * In-process hooks on approval outcomes, registered per Services instance (never a module-level singleton,
  * so isolated test instances do not hear each other). The tools module runs approved tool calls from here;
- * the Chatwoot module can deliver the conversation notice from here. Listeners run after commit, and a
+ * the Chatwoot module posts the conversation notice to Chatwoot from here. Listeners run after commit, and a
  * failing listener is logged, never undoes the decision.
  */
 export type ApprovalOutcome = 'submitted' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'executed' | 'failed';
