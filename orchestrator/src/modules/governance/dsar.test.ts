@@ -153,6 +153,11 @@ describe('data-subject requests', () => {
     const byPseudonym = await atrium.http.get('/v1/admin/audit-logs').query({ actor: erased.summary.pseudonym }).set(bearer(key));
     expect(byPseudonym.body.items).toHaveLength(1);
     expect((await verifyAuditChain(atrium.services.db, tenant.id)).ok).toBe(true);
+    // the evidence a compliance officer exports shows the pseudonym too, and still verifies
+    const exportedLog = await atrium.http.post('/v1/admin/audit-logs/export').send({ format: 'csv' }).set(bearer(key));
+    expect(exportedLog.text).toMatch(/^# chain_verification ok=true/);
+    expect(exportedLog.text).toContain(erased.summary.pseudonym);
+    expect(exportedLog.text).not.toContain(ALICE.subject);
     const erasure = await atrium.http.get('/v1/admin/audit-logs').query({ action: 'dsar.erased' }).set(bearer(key));
     expect(erasure.body.items[0]).toMatchObject({ resource: { type: 'dsar', id: erased.id } });
   });

@@ -45,6 +45,17 @@ describe('retention', () => {
         when,
       ]);
       await tx.query(`INSERT INTO activity (tenant_id, type, summary, created_at) VALUES ($1, 'chat.turn', $2, $3)`, [tenant.id, title, when]);
+      await tx.query(
+        `INSERT INTO tool_executions (tenant_id, tool_name, source, conversation_id, input, status, actor_type, actor_ref, created_at)
+         VALUES ($1, $2, 'chat', $3, '{"order": "1234"}', 'succeeded', 'user', 'kc-x', $4)`,
+        [tenant.id, title, c.rows[0]!.id, when],
+      );
+      // a settled approval and one still waiting for a decision, both last touched at `when`
+      await tx.query(
+        `INSERT INTO approvals (tenant_id, type, title, status, requested_by_type, requested_by, expires_at, created_at, updated_at)
+         VALUES ($1, 'tool_call', $2, 'rejected', 'user', 'kc-x', $3, $3, $3), ($1, 'tool_call', $2, 'submitted', 'user', 'kc-x', $3, $3, $3)`,
+        [tenant.id, title, when],
+      );
     });
   }
 
@@ -73,6 +84,19 @@ describe('retention', () => {
     await conversationAt(fresh, daysAgo(91), 'expired');
     await conversationAt(fresh, daysAgo(89), 'kept');
 
+    // sent outbound webhooks go with the data; one still pending delivery stays until it is delivered or gives up
+    await atrium.services.db.withTenant(fresh.id, async (tx) => {
+      const e = await tx.query<{ id: string }>(
+        `INSERT INTO webhook_endpoints (tenant_id, url, events, secret_sealed, created_by) VALUES ($1, 'https://hooks.example.com/x', '{tool.executed}', 'sealed', 'test') RETURNING id`,
+        [fresh.id],
+      );
+      await tx.query(
+        `INSERT INTO outbound_webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload, status, created_at)
+         VALUES ($1, $2, 'old-sent', 'tool.executed', '{}', 'delivered', $3), ($1, $2, 'old-pending', 'tool.executed', '{}', 'pending', $3),
+                ($1, $2, 'young-sent', 'tool.executed', '{}', 'delivered', $4)`,
+        [fresh.id, e.rows[0]!.id, daysAgo(91), daysAgo(89)],
+      );
+    });
     // a DSAR export archive is destroyed once it expires, whatever the data retention
     await atrium.services.db.withTenant(fresh.id, (tx) =>
       tx.query(
@@ -83,7 +107,32 @@ describe('retention', () => {
     );
 
     const r = await purgeExpiredData(atrium.services, fresh.id);
-    expect(r.counts).toEqual({ conversations: 1, messages: 2, webhook_deliveries: 1, activity: 1, dsar_archives: 1, audit_rows: 2 });
+    expect(r.counts).toEqual({
+      conversations: 1,
+      messages: 2,
+      webhook_deliveries: 1,
+      activity: 1,
+      tool_executions: 1,
+      approvals: 1,
+      outbound_webhook_deliveries: 1,
+      dsar_archives: 1,
+      audit_rows: 2,
+    });
+    const outbox = await atrium.services.db.withTenant(fresh.id, (tx) =>
+      tx.query<{ message_id: string }>('SELECT message_id FROM outbound_webhook_deliveries ORDER BY message_id'),
+    );
+    expect(outbox.rows.map((d) => d.message_id)).toEqual(['old-pending', 'young-sent']);
+    const runs = await atrium.services.db.withTenant(fresh.id, (tx) => tx.query<{ tool_name: string }>('SELECT tool_name FROM tool_executions'));
+    expect(runs.rows.map((t) => t.tool_name)).toEqual(['kept']);
+    const approvals = await atrium.services.db.withTenant(fresh.id, (tx) =>
+      tx.query<{ title: string; status: string }>('SELECT title, status FROM approvals ORDER BY title, status'),
+    );
+    // the expired conversation's pending approval stays: it is still waiting for someone
+    expect(approvals.rows).toEqual([
+      { title: 'expired', status: 'submitted' },
+      { title: 'kept', status: 'rejected' },
+      { title: 'kept', status: 'submitted' },
+    ]);
     const activity = await atrium.services.db.withTenant(fresh.id, (tx) =>
       tx.query<{ summary: string }>(`SELECT summary FROM activity WHERE type = 'chat.turn' ORDER BY id`),
     );

@@ -5,7 +5,17 @@ import { activeTenantConfig } from '../../tenants';
 export interface PurgeResult {
   dataCutoff: string;
   auditCutoff: string;
-  counts: { conversations: number; messages: number; webhook_deliveries: number; activity: number; dsar_archives: number; audit_rows: number };
+  counts: {
+    conversations: number;
+    messages: number;
+    webhook_deliveries: number;
+    activity: number;
+    tool_executions: number;
+    approvals: number;
+    outbound_webhook_deliveries: number;
+    dsar_archives: number;
+    audit_rows: number;
+  };
   auditAnchor: { seq: number; hash: string } | null;
 }
 
@@ -13,8 +23,9 @@ const DAY_MS = 86_400_000;
 
 /**
  * Enforces the tenant's retention settings as of `now`, in one tenant transaction: conversations (with their
- * messages) whose last activity is older than dataRetentionDays, raw webhook deliveries and timeline rows of the
- * same age, expired DSAR archives, and the audit-chain prefix older than auditLogRetentionDays (through
+ * messages) whose last activity is older than dataRetentionDays, raw webhook deliveries, timeline rows, tool
+ * executions (their input and output), settled approvals and sent outbound webhooks of the same age, expired DSAR
+ * archives, and the audit-chain prefix older than auditLogRetentionDays (through
  * atrium_purge_audit, which anchors the chain so verification still holds). What was purged is audited.
  */
 export async function purgeExpiredData(services: Services, tenantId: string, now = new Date()): Promise<PurgeResult> {
@@ -33,6 +44,16 @@ export async function purgeExpiredData(services: Services, tenantId: string, now
       conversations: await count(`DELETE FROM conversations WHERE ${expired}`, [tenantId, dataCutoff]),
       webhook_deliveries: await count(`DELETE FROM webhook_deliveries WHERE tenant_id = $1 AND received_at < $2`, [tenantId, dataCutoff]),
       activity: await count(`DELETE FROM activity WHERE tenant_id = $1 AND created_at < $2`, [tenantId, dataCutoff]),
+      tool_executions: await count(`DELETE FROM tool_executions WHERE tenant_id = $1 AND created_at < $2`, [tenantId, dataCutoff]),
+      // only settled requests: an open one (draft, submitted, approved awaiting execution) is still someone's work
+      approvals: await count(
+        `DELETE FROM approvals WHERE tenant_id = $1 AND updated_at < $2 AND status IN ('rejected', 'expired', 'cancelled', 'executed', 'failed')`,
+        [tenantId, dataCutoff],
+      ),
+      outbound_webhook_deliveries: await count(`DELETE FROM outbound_webhook_deliveries WHERE tenant_id = $1 AND created_at < $2 AND status <> 'pending'`, [
+        tenantId,
+        dataCutoff,
+      ]),
       dsar_archives: await count(`UPDATE dsar_requests SET archive = NULL WHERE tenant_id = $1 AND archive IS NOT NULL AND expires_at < $2`, [tenantId, now]),
       audit_rows: 0,
     };
