@@ -2,7 +2,7 @@ import type { TenantContext } from '../../platform/http/context';
 import { cachedTenantConfig } from '../tenants';
 import { invokeTool, type ToolOutcome } from './commands/invoke-tool';
 import { createRunGuard, type RunGuard } from './run-guard';
-import { listTools } from './tool-store';
+import { offeredTools } from './offered-tools';
 import { mayTrigger } from './tool-rules';
 
 /**
@@ -70,9 +70,7 @@ export function createToolProvider(): ToolProvider {
       const { ctx } = turn;
       // The cached config (as the turn reads it): a disabled registry costs no transaction at all.
       const { config } = await cachedTenantConfig(ctx.services, ctx.tenant.id);
-      const tools = config.tools.enabled
-        ? await ctx.services.db.withTenant(ctx.tenant.id, (tx) => listTools(tx, ctx.tenant.id, { enabledOnly: true }), { readOnly: true })
-        : [];
+      const tools = config.tools.enabled ? await offeredTools(ctx.services, ctx.tenant.id) : [];
       return tools
         .filter((t) => mayTrigger(t, ctx.principal))
         .map((t) => ({

@@ -3,6 +3,7 @@ import type { TenantContext } from '../../../platform/http/context';
 import { AppError } from '../../../platform/errors';
 import { actorOf, recordAudit } from '../../audit';
 import { recordActivity } from '../../activity';
+import { forgetOfferedTools } from '../offered-tools';
 import { assertValidInputSchema } from '../input-schema';
 import { assertBindingAllowed, resolveApproval } from '../tool-rules';
 import { TOOL_COLUMNS, type ToolRow } from '../tools.presenter';
@@ -45,6 +46,7 @@ export async function createTool({ ctx, input }: { ctx: TenantContext; input: Cr
         data: { name: tool.name, risk: tool.risk, needs_approval: needsApproval, binding: input.binding.kind },
         requestId: ctx.requestId,
       });
+      tx.afterCommit(() => forgetOfferedTools(ctx.services.db, ctx.tenant.id));
       await recordActivity(tx, ctx.services.bus, ctx.tenant.id, {
         type: 'tool.created',
         actor: ctx.principal.subject,

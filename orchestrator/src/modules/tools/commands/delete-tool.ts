@@ -1,6 +1,7 @@
 import type { TenantContext } from '../../../platform/http/context';
 import { actorOf, recordAudit } from '../../audit';
 import { recordActivity } from '../../activity';
+import { forgetOfferedTools } from '../offered-tools';
 import { getTool } from '../tool-store';
 
 /** Deletes the tool; its execution history stays (tool_name keeps it readable) and pending approvals fail honestly when approved. */
@@ -15,6 +16,7 @@ export async function deleteTool({ ctx, id }: { ctx: TenantContext; id: string }
       data: { name: tool.name },
       requestId: ctx.requestId,
     });
+    tx.afterCommit(() => forgetOfferedTools(ctx.services.db, ctx.tenant.id));
     await recordActivity(tx, ctx.services.bus, ctx.tenant.id, {
       type: 'tool.deleted',
       actor: ctx.principal.subject,

@@ -2,6 +2,7 @@ import type { TenantContext } from '../../../platform/http/context';
 import { AppError } from '../../../platform/errors';
 import { actorOf, recordAudit } from '../../audit';
 import { recordActivity } from '../../activity';
+import { forgetOfferedTools } from '../offered-tools';
 import { assertValidInputSchema } from '../input-schema';
 import { assertBindingAllowed, resolveApproval } from '../tool-rules';
 import { getTool } from '../tool-store';
@@ -48,6 +49,7 @@ export async function updateTool({ ctx, id, input }: { ctx: TenantContext; id: s
         data: { changed: Object.keys(input).sort(), risk, needs_approval: needsApproval, enabled: tool.enabled },
         requestId: ctx.requestId,
       });
+      tx.afterCommit(() => forgetOfferedTools(ctx.services.db, ctx.tenant.id));
       await recordActivity(tx, ctx.services.bus, ctx.tenant.id, {
         type: 'tool.updated',
         actor: ctx.principal.subject,
