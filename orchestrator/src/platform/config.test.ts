@@ -29,6 +29,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL[\s\S]*OIDC_ISSUER_URL[\s\S]*ATRIUM_ENCRYPTION_KEY/);
   });
 
+  it('refuses symmetric or unsigned token algorithms, naming them', () => {
+    expect(() => loadConfig({ OIDC_ALGORITHMS: 'RS256,HS256,none' })).toThrow(/OIDC_ALGORITHMS: asymmetric algorithms only .* not HS256, none/);
+    expect(loadConfig({ OIDC_ALGORITHMS: 'RS256,ES384,EdDSA' }).OIDC_ALGORITHMS).toEqual(['RS256', 'ES384', 'EdDSA']);
+  });
+
   it('rejects an encryption key that is not 32 bytes', () => {
     expect(() => loadConfig({ ATRIUM_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/32 bytes/);
   });

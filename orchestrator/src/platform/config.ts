@@ -182,6 +182,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.NODE_ENV === 'production' && !c.DATABASE_URL) problems.push('DATABASE_URL: required in production (embedded PGlite is for development)');
   if (c.NODE_ENV === 'production' && !c.OIDC_ISSUER_URL) problems.push('OIDC_ISSUER_URL: required in production (the embedded issuer is refused)');
   if (c.NODE_ENV === 'production' && !c.ATRIUM_ENCRYPTION_KEY) problems.push('ATRIUM_ENCRYPTION_KEY: required in production');
+  // A shared-secret algorithm would let anyone holding the issuer's public key mint tokens (algorithm confusion).
+  const symmetric = c.OIDC_ALGORITHMS.filter((a) => !/^((RS|PS|ES)(256|384|512)|EdDSA)$/.test(a));
+  if (symmetric.length) problems.push(`OIDC_ALGORITHMS: asymmetric algorithms only (RS*, PS*, ES*, EdDSA), not ${symmetric.join(', ')}`);
   if (c.ATRIUM_ENCRYPTION_KEY && Buffer.from(c.ATRIUM_ENCRYPTION_KEY, 'base64').length !== 32) {
     problems.push('ATRIUM_ENCRYPTION_KEY: must be 32 bytes, base64-encoded (openssl rand -base64 32)');
   }
