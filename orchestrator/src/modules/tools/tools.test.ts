@@ -272,6 +272,24 @@ describe('tools', () => {
     expect(await verifyAuditChain(atrium.services.db, tenant.id)).toMatchObject({ ok: true });
   });
 
+  it('an approved call whose tool fails ends as failed, audited, and the customer hears that nothing was completed', async () => {
+    await registerTool('charge_card', '/fail', { risk: 'high' });
+    const conversationId = await openConversation();
+    const pending = await provider.execute(turnFor(customer, conversationId), { id: 'r3', name: 'charge_card', arguments: '{"order_id":"A1003"}' });
+    const approvalId = /Request ([0-9a-f-]{36})/.exec(pending.content)![1]!;
+    expect((await atrium.http.post(`/v1/approvals/${approvalId}/approve`).set(bearer(approver)).send({})).status).toBe(200);
+    const view = () => atrium.http.get(`/v1/approvals/${approvalId}`).set(bearer(approver));
+    await expect.poll(async () => (await view()).body.status, { timeout: 10_000 }).toBe('failed');
+    expect((await view()).body.error).toMatch(/^TOOL_FAILED: the endpoint answered HTTP 500/);
+    const messages = await atrium.database.asSuperuser(`SELECT content FROM messages WHERE conversation_id = $1`, [conversationId]);
+    expect(messages.rows.map((m) => m.content)).toEqual([expect.stringMatching(/^Your request \(Charge card\) was approved, but something went wrong/)]);
+    const trail = await atrium.database.asSuperuser(
+      `SELECT action FROM audit_log WHERE tenant_id = $1 AND (resource_id = $2 OR data->>'approval_id' = $2) ORDER BY seq`,
+      [tenant.id, approvalId],
+    );
+    expect(trail.rows.map((r) => r.action)).toEqual(['approval.requested', 'approval.approved', 'tool.failed', 'approval.failed']);
+  });
+
   it('a rejected call never runs and the customer is told politely', async () => {
     await registerTool('cancel_order', '/ok', { risk: 'critical' });
     const conversationId = await openConversation();
