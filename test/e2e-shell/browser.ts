@@ -22,8 +22,8 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 }
 
-export async function newSession(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: stack().shellUrl, viewport: { width: 1366, height: 860 } });
+export async function newSession(browser: Browser, viewport = { width: 1366, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: stack().shellUrl, viewport });
   context.setDefaultTimeout(20_000);
   return { context, page: await context.newPage() };
 }
@@ -36,7 +36,7 @@ export async function signIn(page: Page, username: string, path = '/'): Promise<
   await page.fill('#password', `${username}-pass`);
   await page.click('#kc-login');
   await page.waitForURL((url) => url.href.startsWith(stack().shellUrl) && !url.pathname.startsWith('/auth/'), { timeout: 30_000 });
-  await page.getByTestId('whoami').waitFor();
+  await page.getByTestId('whoami').waitFor({ state: 'attached' }); // hidden (not absent) on narrow screens
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort, runCommand, startProcess, waitUntil } from '../support/process';
-import { keycloakAdmin } from '../support/keycloak';
+import { keycloakAdmin, type KeycloakInfo } from '../support/keycloak';
 import { startTestServices } from '../support/services';
 
 /**
@@ -17,6 +17,10 @@ export interface ShellStack {
   issuer: string;
   adminKey: string;
   artifacts: string;
+  /** For tests that change the realm for their own duration (token lifetimes); they restore what they change. */
+  keycloak: KeycloakInfo;
+  /** acme's Chatwoot integration (a fake Chatwoot, see serve-api.ts) and a conversation in it that was handed off */
+  chatwoot: { integrationId: string; conversationId: number };
 }
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -54,7 +58,7 @@ export default async function setup(project: TestProject) {
     });
     stops.push(() => api.stop());
     await waitUntil('the orchestrator', 180_000, api, async () => existsSync(readyFile));
-    const { apiUrl, adminKey } = JSON.parse(readFileSync(readyFile, 'utf8')) as { apiUrl: string; adminKey: string };
+    const { apiUrl, adminKey, chatwoot } = JSON.parse(readFileSync(readyFile, 'utf8')) as Pick<ShellStack, 'apiUrl' | 'adminKey' | 'chatwoot'>;
 
     await allowShellUrl(keycloak.info, shellUrl);
 
@@ -79,7 +83,7 @@ export default async function setup(project: TestProject) {
     stops.push(() => shell.stop());
     await waitUntil(`shell on ${shellUrl}`, 60_000, shell, async () => (await fetch(`${shellUrl}/login`).catch(() => undefined))?.ok ?? false);
 
-    const stack: ShellStack = { shellUrl, apiUrl, issuer: keycloak.info.issuer, adminKey, artifacts };
+    const stack: ShellStack = { shellUrl, apiUrl, issuer: keycloak.info.issuer, adminKey, artifacts, keycloak: keycloak.info, chatwoot };
     project.provide('shellStack' as never, stack as never);
   } catch (error) {
     await stopAll();
