@@ -40,6 +40,19 @@ describe('data-subject requests', () => {
          VALUES ($1, 'lookup_order', 'chat', $2, $3, $4, 'succeeded', 'user', $5)`,
         [tenant.id, conversationId, JSON.stringify({ email: p.email }), JSON.stringify({ note: p.secret }), p.subject],
       );
+      const endpoint = await tx.query<{ id: string }>(
+        `INSERT INTO webhook_endpoints (tenant_id, url, events, secret_sealed, created_by) VALUES ($1, 'https://hooks.example.com/a', '{*}', 'sealed', 'test') RETURNING id`,
+        [tenant.id],
+      );
+      await tx.query(
+        `INSERT INTO outbound_webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload, status) VALUES ($1, $2, $3, 'approval.requested', $4, 'delivered')`,
+        [
+          tenant.id,
+          endpoint.rows[0]!.id,
+          `msg-${p.subject}`,
+          JSON.stringify({ type: 'approval.requested', timestamp: '2026-01-01T00:00:00Z', data: { conversation_id: conversationId, details: p.secret } }),
+        ],
+      );
       await tx.query(`INSERT INTO webhook_deliveries (tenant_id, source, delivery_id, payload) VALUES ($1, 'chatwoot', $2, $3)`, [
         tenant.id,
         `d-${p.subject}`,
@@ -112,6 +125,7 @@ describe('data-subject requests', () => {
       memories: 1,
       memory_consents: 1,
       tool_executions: 1,
+      outbound_webhooks: 1,
     });
 
     // Every table, read as the superuser: no trace of Alice's email, name or words (Bob untouched).
@@ -125,6 +139,7 @@ describe('data-subject requests', () => {
           'memories',
           'memory_consents',
           'tool_executions',
+          'outbound_webhook_deliveries',
           'activity',
           'webhook_deliveries',
           'dsar_requests',

@@ -15,7 +15,7 @@ export const ERASED = '[erased]';
  * - message content, citations and tool calls are blanked; token counts, cost and latency stay (usage stays true);
  * - conversations keep their channel/status but lose title, metadata and the person reference (→ pseudonym);
  * - memories are deleted; tool executions, approvals and Chatwoot handoff notes scrubbed (their person refs → pseudonym);
- *   timeline rows and raw webhook payloads mentioning them (or their conversations) removed;
+ *   timeline rows, raw inbound payloads and outbound webhook data mentioning them (or their conversations) removed;
  * - earlier DSAR export archives of the person are destroyed;
  * - the audit chain is NOT rewritten (it only holds pseudonymous refs and ids): the refs are listed in
  *   erased_subjects so every presenter shows the pseudonym, and the users row loses name and email.
@@ -48,6 +48,14 @@ export async function eraseSubject(tx: Tx, tenantId: string, subject: DataSubjec
              OR EXISTS (SELECT 1 FROM chatwoot_conversations m
                          WHERE m.tenant_id = d.tenant_id AND m.integration_id = d.integration_id AND m.conversation_id = ANY($3::uuid[])
                            AND m.chatwoot_conversation_id::text = CASE WHEN d.event LIKE 'conversation%' THEN d.payload->>'id' ELSE d.payload->'conversation'->>'id' END))`,
+    [tenantId, refs, conversationIds],
+  );
+  // Outbound webhooks (e.g. approval.requested carries the request's details): the envelope stays, its data goes.
+  counts.outbound_webhooks = await count(
+    `UPDATE outbound_webhook_deliveries SET payload = jsonb_build_object('type', payload->'type', 'timestamp', payload->'timestamp', 'data', '{}'::jsonb)
+      WHERE tenant_id = $1 AND payload->'data' <> '{}'
+        AND (payload->'data'->>'conversation_id' = ANY($3::text[])
+             OR EXISTS (SELECT 1 FROM unnest($2::text[]) AS ref WHERE position(lower(ref) IN lower(payload::text)) > 0))`,
     [tenantId, refs, conversationIds],
   );
   counts.export_archives = await count(`UPDATE dsar_requests SET archive = NULL WHERE tenant_id = $1 AND subject_digest = ANY($2) AND archive IS NOT NULL`, [
