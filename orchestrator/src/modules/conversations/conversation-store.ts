@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../platform/db';
 
 /**
@@ -40,17 +41,58 @@ const CONVERSATION_COLUMNS = 'id, channel, external_id, user_subject, title, sta
 const MESSAGE_COLUMNS =
   'id, conversation_id, role, content, citations, tool_calls, model, prompt_tokens, completion_tokens, cost_usd, latency_ms, safety_flags, external_id, created_at';
 
-export async function insertConversation(
-  tx: Queryable,
-  tenantId: string,
-  input: { channel: string; ownerRef: string | null; title?: string | null; externalId?: string | null; metadata?: Record<string, unknown> },
-): Promise<ConversationRow> {
+export type NewConversation = {
+  channel: string;
+  ownerRef: string | null;
+  title?: string | null;
+  externalId?: string | null;
+  metadata?: Record<string, unknown>;
+};
+export type FirstMessage = { role: MessageRow['role']; content: string; safetyFlags?: unknown[]; externalId?: string | null };
+
+export async function insertConversation(tx: Queryable, tenantId: string, input: NewConversation): Promise<ConversationRow> {
   const r = await tx.query<ConversationRow>(
     `INSERT INTO conversations (tenant_id, channel, external_id, user_subject, title, metadata)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${CONVERSATION_COLUMNS}`,
     [tenantId, input.channel, input.externalId ?? null, input.ownerRef, input.title ?? null, JSON.stringify(input.metadata ?? {})],
   );
   return r.rows[0]!;
+}
+
+/**
+ * A new conversation, its first message and the rows a caller adds about them (`alongside`: one data-modifying
+ * statement over the same parameters, e.g. the webhook outbox), in one statement: a chat turn's first write is on
+ * the path to the answer's first token. The conversation id is made here so that every part knows it up front.
+ */
+export async function insertConversationWithMessage(
+  tx: Queryable,
+  tenantId: string,
+  input: NewConversation,
+  message: FirstMessage,
+  alongside?: (conversationId: string) => { sql: (firstParam: number) => string; params: unknown[] },
+): Promise<{ conversation: ConversationRow; message: MessageRow }> {
+  const id = randomUUID();
+  const base = [tenantId, id, input.channel, input.externalId ?? null, input.ownerRef, input.title ?? null, JSON.stringify(input.metadata ?? {})];
+  const first = [message.role, message.content, JSON.stringify(message.safetyFlags ?? []), message.externalId ?? null];
+  const extra = alongside?.(id);
+  const r = await tx.query<ConversationRow & Record<`m_${string}`, unknown>>(
+    `WITH conversation AS (
+       INSERT INTO conversations (tenant_id, id, channel, external_id, user_subject, title, metadata, last_message_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING ${CONVERSATION_COLUMNS}
+     ), message AS (
+       INSERT INTO messages (tenant_id, conversation_id, role, content, safety_flags, external_id)
+       VALUES ($1, $2, $8, $9, $10, $11) RETURNING ${MESSAGE_COLUMNS}
+     )${extra ? `, alongside AS (${extra.sql(12)})` : ''}
+     SELECT c.*, ${MESSAGE_COLUMNS.split(', ')
+       .map((column) => `m.${column} AS m_${column}`)
+       .join(', ')}
+     FROM conversation c, message m`,
+    [...base, ...first, ...(extra?.params ?? [])],
+  );
+  const row = r.rows[0]!;
+  const conversation = Object.fromEntries(CONVERSATION_COLUMNS.split(', ').map((column) => [column, row[column as keyof ConversationRow]]));
+  const stored = Object.fromEntries(MESSAGE_COLUMNS.split(', ').map((column) => [column, row[`m_${column}`]]));
+  return { conversation: conversation as unknown as ConversationRow, message: stored as unknown as MessageRow };
 }
 
 /** `forUpdate` locks the row so concurrent turns and escalations of one conversation serialise. */

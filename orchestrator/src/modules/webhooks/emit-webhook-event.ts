@@ -9,21 +9,23 @@ import type { WebhookEventType } from './webhooks.schema';
  * The body follows the Standard Webhooks convention: { type, timestamp, data }.
  */
 export async function emitWebhookEvent(tx: Queryable, tenantId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<number> {
-  const endpoints = await tx.query<{ id: string }>(
-    `SELECT id FROM webhook_endpoints WHERE tenant_id = $1 AND enabled AND ($2 = ANY(events) OR '*' = ANY(events))`,
-    [tenantId, type],
-  );
-  if (!endpoints.rows.length) return 0;
-  const messageId = `msg_${randomUUID().replace(/-/g, '')}`;
-  const payload = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
-  for (const endpoint of endpoints.rows) {
-    await tx.query('INSERT INTO outbound_webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload) VALUES ($1, $2, $3, $4, $5)', [
-      tenantId,
-      endpoint.id,
-      messageId,
-      type,
-      payload,
-    ]);
-  }
-  return endpoints.rows.length;
+  const event = webhookEvent(type, data);
+  const r = await tx.query(outboxInsertSql({ tenant: 1, type: 2, messageId: 3, payload: 4 }), [tenantId, type, event.messageId, event.payload]);
+  return r.rowCount;
+}
+
+/** One event as the outbox stores it: its Standard Webhooks id (the same for every endpoint and retry) and body. */
+export function webhookEvent(type: WebhookEventType, data: Record<string, unknown>): { messageId: string; payload: string } {
+  return { messageId: `msg_${randomUUID().replace(/-/g, '')}`, payload: JSON.stringify({ type, timestamp: new Date().toISOString(), data }) };
+}
+
+/**
+ * The outbox insert of one event for every subscribed endpoint, as one statement whose tenant, event type, message id
+ * and payload are the given parameter numbers: emitWebhookEvent runs it alone, and a hot path may fold it into a
+ * statement of its own as a data-modifying CTE (the change and its event in one round trip).
+ */
+export function outboxInsertSql(at: { tenant: number; type: number; messageId: number; payload: number }): string {
+  return `INSERT INTO outbound_webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload)
+     SELECT $${at.tenant}::uuid, id, $${at.messageId}::text, $${at.type}::text, $${at.payload}::jsonb FROM webhook_endpoints
+     WHERE tenant_id = $${at.tenant}::uuid AND enabled AND ($${at.type}::text = ANY(events) OR '*' = ANY(events))`;
 }

@@ -104,6 +104,10 @@ describe('outbound webhooks', () => {
         .poll(() => typesOf(events()), { timeout: 10_000 })
         .toEqual(expect.arrayContaining(['conversation.created', 'conversation.escalated', 'safety.alert']));
       expect(events().find((e) => e.type === 'conversation.created' && e.data.conversation_id === conversation.id)).toBeTruthy();
+      // the chat turn's conversation: its outbox rows are written by the same statement as the conversation and message
+      await expect
+        .poll(() => events().find((e) => e.type === 'conversation.created' && e.data.conversation_id === chat.body.conversation_id)?.data, { timeout: 10_000 })
+        .toEqual({ conversation_id: chat.body.conversation_id, channel: 'api', external_id: null });
       expect(events().find((e) => e.type === 'conversation.escalated')?.data).toMatchObject({ conversation_id: conversation.id });
       expect(events().find((e) => e.type === 'safety.alert')?.data).toMatchObject({ flags: expect.any(Array) });
     } finally {

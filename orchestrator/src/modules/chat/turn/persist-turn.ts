@@ -5,10 +5,10 @@ import { actorOf, auditedTransaction, recordAudit } from '../../audit';
 import { emitWebhookEvent } from '../../webhooks';
 import {
   assertVisible,
-  createConversationIn,
   escalateIn,
   findConversation,
   insertMessage,
+  openConversationWithMessage,
   recentMessages,
   type ConversationRow,
   type EscalationReason,
@@ -88,15 +88,24 @@ export async function openTurn(
   return ctx.services.db.withTenant(
     ctx.tenant.id,
     async (tx) => {
-      const conversation = await conversationFor(tx, input);
-      const history = options.reads ? await historyFor(tx, input, conversation.id, gate) : [];
-      const userMessage = await insertMessage(tx, ctx.tenant.id, {
-        conversationId: conversation.id,
-        role: 'user',
-        content: question,
-        safetyFlags: scanned?.flags ?? [],
-        externalId: input.externalMessageId ?? null,
-      });
+      const first = { role: 'user' as const, content: question, safetyFlags: scanned?.flags ?? [], externalId: input.externalMessageId ?? null };
+      let conversation: ConversationRow;
+      let history: OpenedTurn['history'] = [];
+      let userMessage: MessageRow;
+      if (!input.conversationId) {
+        // history comes from the request, so the conversation and its first message can be one statement
+        ({ conversation, message: userMessage } = await openConversationWithMessage(
+          tx,
+          ctx,
+          { channel: input.channel, title: input.title ?? null, endUser: input.endUser },
+          first,
+        ));
+        if (options.reads) history = await historyFor(tx, input, null, gate);
+      } else {
+        conversation = await storedConversation(tx, input, input.conversationId);
+        if (options.reads) history = await historyFor(tx, input, conversation.id, gate);
+        userMessage = await insertMessage(tx, ctx.tenant.id, { conversationId: conversation.id, ...first });
+      }
       const fact = scanned?.blocked ? null : detectMemoryRequest(question);
       const stored = fact
         ? await rememberIn(tx, ctx, { ownerRef, content: fact, source: 'explicit', conversationId: conversation.id, settings: config.memory })
@@ -143,12 +152,9 @@ function recalledFor(recalled: { allowed: boolean; memories: string[] }, gate: S
   };
 }
 
-async function conversationFor(tx: Tx, input: TurnInput): Promise<ConversationRow> {
+async function storedConversation(tx: Tx, input: TurnInput, id: string): Promise<ConversationRow> {
   const { ctx } = input;
-  if (!input.conversationId) {
-    return createConversationIn(tx, ctx, { channel: input.channel, title: input.title ?? null, endUser: input.endUser });
-  }
-  const found = await findConversation(tx, ctx.tenant.id, input.conversationId, { forUpdate: true });
+  const found = await findConversation(tx, ctx.tenant.id, id, { forUpdate: true });
   if (!found) throw notFound('Conversation');
   const conversation = assertVisible(ctx, found, input.endUser);
   if (conversation.status === 'closed') throw new AppError('CONFLICT', 'This conversation is closed; start a new one');

@@ -2,9 +2,9 @@ import { AppError } from '../../../platform/errors';
 import type { Tx } from '../../../platform/db';
 import type { TenantContext } from '../../../platform/http/context';
 import { actorOf, recordAudit } from '../../audit';
-import { emitWebhookEvent } from '../../webhooks';
+import { emitWebhookEvent, outboxInsertSql, webhookEvent } from '../../webhooks';
 import { ownerRefOf } from '../access';
-import { insertConversation, type ConversationRow } from '../conversation-store';
+import { insertConversation, insertConversationWithMessage, type ConversationRow, type FirstMessage, type MessageRow } from '../conversation-store';
 
 export interface CreateConversationInput {
   channel: string;
@@ -16,16 +16,56 @@ export interface CreateConversationInput {
 
 /** Inside a caller's transaction (the chat turn opens conversations as part of its first write). */
 export async function createConversationIn(tx: Tx, ctx: TenantContext, input: CreateConversationInput): Promise<ConversationRow> {
-  const row = await insertConversation(tx, ctx.tenant.id, {
-    channel: input.channel,
-    ownerRef: ownerRefOf(ctx.principal, input.endUser),
-    title: input.title,
-    externalId: input.externalId,
-    metadata: input.metadata,
-  }).catch((error: { code?: string }) => {
+  const row = await insertConversation(tx, ctx.tenant.id, newConversation(ctx, input)).catch(duplicateExternalId(input));
+  await recordCreated(tx, ctx, row);
+  await emitWebhookEvent(tx, ctx.tenant.id, 'conversation.created', createdEvent(row));
+  return row;
+}
+
+/**
+ * A new conversation with its first message (a chat turn's opening write): the conversation, the message and the
+ * conversation.created outbox rows are one statement, then the audit row.
+ */
+export async function openConversationWithMessage(
+  tx: Tx,
+  ctx: TenantContext,
+  input: CreateConversationInput,
+  message: FirstMessage,
+): Promise<{ conversation: ConversationRow; message: MessageRow }> {
+  const conversation = newConversation(ctx, input);
+  const opened = await insertConversationWithMessage(tx, ctx.tenant.id, conversation, message, (id) => {
+    const event = webhookEvent('conversation.created', createdEvent({ id, channel: conversation.channel, external_id: conversation.externalId ?? null }));
+    return {
+      sql: (n) => outboxInsertSql({ tenant: 1, type: n, messageId: n + 1, payload: n + 2 }),
+      params: ['conversation.created', event.messageId, event.payload],
+    };
+  }).catch(duplicateExternalId(input));
+  await recordCreated(tx, ctx, opened.conversation);
+  return opened;
+}
+
+const newConversation = (ctx: TenantContext, input: CreateConversationInput) => ({
+  channel: input.channel,
+  ownerRef: ownerRefOf(ctx.principal, input.endUser),
+  title: input.title,
+  externalId: input.externalId,
+  metadata: input.metadata,
+});
+
+const createdEvent = (row: Pick<ConversationRow, 'id' | 'channel' | 'external_id'>) => ({
+  conversation_id: row.id,
+  channel: row.channel,
+  external_id: row.external_id,
+});
+
+const duplicateExternalId =
+  (input: CreateConversationInput) =>
+  (error: { code?: string }): never => {
     if (error.code === '23505') throw new AppError('ALREADY_EXISTS', `A ${input.channel} conversation with external_id "${input.externalId}" already exists`);
     throw error;
-  });
+  };
+
+async function recordCreated(tx: Tx, ctx: TenantContext, row: ConversationRow): Promise<void> {
   await recordAudit(tx, ctx.tenant.id, {
     action: 'conversation.created',
     actor: actorOf(ctx.principal),
@@ -33,8 +73,6 @@ export async function createConversationIn(tx: Tx, ctx: TenantContext, input: Cr
     data: { channel: row.channel },
     requestId: ctx.requestId,
   });
-  await emitWebhookEvent(tx, ctx.tenant.id, 'conversation.created', { conversation_id: row.id, channel: row.channel, external_id: row.external_id });
-  return row;
 }
 
 export async function createConversation({ ctx, ...input }: CreateConversationInput & { ctx: TenantContext }): Promise<ConversationRow> {
