@@ -69,7 +69,7 @@ describe('Keycloak directory sync', () => {
   it('is idempotent: syncing again changes nothing and writes no audit rows', async () => {
     const before = await auditActions(`t-${run}`, await admin.userIdByUsername(`agent-${run}`));
     const report = await sync('full');
-    expect(report.granted + report.updated + report.revoked + report.tenantsCreated).toBe(0);
+    expect(report.granted + report.updated + report.revoked + report.tenantsCreated + report.profilesUpdated).toBe(0);
     expect(await auditActions(`t-${run}`, await admin.userIdByUsername(`agent-${run}`))).toEqual(before);
   });
 
@@ -114,6 +114,25 @@ describe('Keycloak directory sync', () => {
     const me = await atrium.http.get('/v1/me').set('Authorization', `Bearer ${access_token}`);
     expect(me.status).toBe(401);
     expect(me.body.error).toMatchObject({ code: 'INVALID_TOKEN', details: { reason: 'revoked' } });
+  });
+
+  it("records a profile change in each of the user's tenants, naming the fields but never their values", async () => {
+    const username = `renamed-${run}`;
+    const subject = await admin.createUser({ username, roles: ['viewer'], tenants: ['acme', 'globex'] });
+    await sync('incremental');
+    await admin.client.users.update({ id: subject }, { email: `new-${username}@example.test`, firstName: username, lastName: 'Test', emailVerified: true });
+    expect((await sync('incremental')).profilesUpdated).toBe(2);
+    for (const slug of ['acme', 'globex']) {
+      expect(await auditActions(slug, subject)).toEqual(['membership.granted', 'user.synced']);
+      expect(await activityTypes(slug, subject)).toEqual(['membership.granted', 'user.synced']);
+    }
+    const acmeId = (await atrium.services.db.query<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'acme'`)).rows[0]!.id;
+    const audit = await atrium.services.db.withTenant(acmeId, (tx) =>
+      tx.query<{ data: unknown }>(`SELECT data FROM audit_log WHERE resource_id = $1 AND action = 'user.synced'`, [subject]),
+    );
+    expect(audit.rows[0]!.data).toMatchObject({ fields: ['email'] });
+    expect(JSON.stringify(audit.rows)).not.toContain('new-');
+    expect((await sync('full')).profilesUpdated).toBe(0);
   });
 
   it('revokes a member disabled in Keycloak on the full sync, saying so, and refuses their older tokens', async () => {

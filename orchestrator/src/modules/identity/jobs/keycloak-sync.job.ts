@@ -41,7 +41,7 @@ async function run(mode: 'full' | 'incremental', { services, log }: JobContext) 
   const target = keycloakSyncTarget(services.config);
   if (!kc || !target) return;
   const report = mode === 'full' ? await fullSync(services, kc, target.issuer) : await incrementalSync(services, kc, target.issuer);
-  const changed = report.granted + report.updated + report.revoked + report.tenantsCreated;
+  const changed = report.granted + report.updated + report.revoked + report.tenantsCreated + report.profilesUpdated;
   log[changed ? 'info' : 'debug']({ report }, 'keycloak sync finished');
 }
 

@@ -56,8 +56,16 @@ export async function upsertTenant(services: Services, t: DirectoryTenant): Prom
 
 const SYNC_PRINCIPAL = platformPrincipal(`system:${SYNC_JOB}`);
 
-/** Inserts or refreshes the user row; returns its id. `disabled_at` is set once when the account is disabled. */
-export async function upsertUser(services: Services, u: DirectoryUser): Promise<string> {
+const PROFILE = ['username', 'email', 'name'] as const;
+
+/**
+ * Inserts or refreshes the user row; returns its id and the profile fields that changed (none for a new user).
+ * `disabled_at` is set once when the account is disabled.
+ */
+export async function upsertUser(services: Services, u: DirectoryUser): Promise<{ id: string; changed: string[] }> {
+  const before = await services.db.query<Record<(typeof PROFILE)[number], string | null>>('SELECT username, email, name FROM users WHERE subject = $1', [
+    u.subject,
+  ]);
   const r = await services.db.query<{ id: string }>(
     `INSERT INTO users (subject, username, email, name, disabled_at, synced_at) VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN NULL ELSE now() END, now())
      ON CONFLICT (subject) DO UPDATE SET username = EXCLUDED.username, email = EXCLUDED.email, name = EXCLUDED.name, synced_at = now(),
@@ -66,7 +74,15 @@ export async function upsertUser(services: Services, u: DirectoryUser): Promise<
      RETURNING id`,
     [u.subject, u.username, u.email ?? null, u.name ?? null, u.enabled],
   );
-  return r.rows[0]!.id;
+  const previous = before.rows[0];
+  return { id: r.rows[0]!.id, changed: previous ? PROFILE.filter((k) => previous[k] !== (u[k] ?? null)) : [] };
+}
+
+/** A member's directory profile changed: which fields (never their values) in each tenant they belong to. */
+export async function recordProfileChange(services: Services, tenantId: string, subject: string, fields: string[]): Promise<void> {
+  await services.db.withTenant(tenantId, (tx) =>
+    record(services, tx, tenantId, subject, 'user.synced', 'A directory user changed their profile (Keycloak sync)', { fields }),
+  );
 }
 
 /** Marks a user that no longer exists in the directory as disabled (their tokens are refused from now on). */
@@ -97,7 +113,8 @@ export async function applyGrant(services: Services, tenantId: string, userId: s
       [tenantId, userId, roles, groups],
     );
     const change: MembershipChange = row && !row.revoked_at ? 'updated' : 'granted';
-    await record(services, tx, tenantId, subject, change, { roles, previous_roles: row && !row.revoked_at ? row.roles : [] });
+    const summary = `A directory user ${change === 'granted' ? 'was given access' : 'had their roles changed'} (Keycloak sync)`;
+    await record(services, tx, tenantId, subject, `membership.${change}`, summary, { roles, previous_roles: row && !row.revoked_at ? row.roles : [] });
     return change;
   });
 }
@@ -110,7 +127,7 @@ export async function revokeMembership(services: Services, tenantId: string, use
       [tenantId, userId],
     );
     if (!r.rowCount) return 'unchanged';
-    await record(services, tx, tenantId, subject, 'revoked', { reason });
+    await record(services, tx, tenantId, subject, 'membership.revoked', 'A directory user lost access (Keycloak sync)', { reason });
     return 'revoked';
   });
 }
@@ -137,17 +154,17 @@ async function record(
   tx: Parameters<typeof recordAudit>[0] & Parameters<typeof recordActivity>[0],
   tenantId: string,
   subject: string,
-  change: Exclude<MembershipChange, 'unchanged'>,
+  action: `membership.${Exclude<MembershipChange, 'unchanged'>}` | 'user.synced',
+  summary: string,
   data: Record<string, unknown>,
 ) {
-  await recordAudit(tx, tenantId, { action: `membership.${change}`, actor, resource: { type: 'user', id: subject }, data: { source: 'keycloak', ...data } });
-  const verb = change === 'revoked' ? 'lost access' : change === 'granted' ? 'was given access' : 'had their roles changed';
+  await recordAudit(tx, tenantId, { action, actor, resource: { type: 'user', id: subject }, data: { source: 'keycloak', ...data } });
   await recordActivity(tx, services.bus, tenantId, {
-    type: `membership.${change}`,
+    type: action,
     actor: actor.ref,
     resourceType: 'user',
     resourceId: subject,
-    summary: `A directory user ${verb} (Keycloak sync)`,
+    summary,
     data: { source: 'keycloak', ...data },
   });
 }

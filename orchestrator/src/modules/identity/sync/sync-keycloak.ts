@@ -7,6 +7,7 @@ import {
   markUserGone,
   mirroredTenants,
   readSyncState,
+  recordProfileChange,
   revokeMembership,
   upsertTenant,
   upsertUser,
@@ -27,13 +28,23 @@ export interface SyncReport {
   granted: number;
   updated: number;
   revoked: number;
+  /** profile changes (username, email, name) recorded, one per tenant of the user */
+  profilesUpdated: number;
   usersSeen: number;
 }
 
 const TENANTS_PATH = '/tenants';
 const PAGE = 100;
 
-const emptyReport = (mode: SyncReport['mode']): SyncReport => ({ mode, tenantsCreated: 0, granted: 0, updated: 0, revoked: 0, usersSeen: 0 });
+const emptyReport = (mode: SyncReport['mode']): SyncReport => ({
+  mode,
+  tenantsCreated: 0,
+  granted: 0,
+  updated: 0,
+  revoked: 0,
+  profilesUpdated: 0,
+  usersSeen: 0,
+});
 const count = (report: SyncReport, change: MembershipChange) => {
   if (change !== 'unchanged') report[change] += 1;
 };
@@ -74,6 +85,7 @@ export async function fullSync(services: Services, kc: KeycloakAdminClient, sour
   const groups = await tenantGroups(kc);
   const rolesCache = new Map<string, string[]>();
   const userIds = new Map<string, string>();
+  const profileChanges = new Map<string, string[]>();
   const seenTenants = new Set<string>();
   for (const group of groups) {
     const { id: tenantId, created } = await upsertTenant(services, {
@@ -86,8 +98,13 @@ export async function fullSync(services: Services, kc: KeycloakAdminClient, sour
     const stillMembers = new Set<string>();
     const disabled = new Set<string>();
     for (const member of await groupMembers(kc, group.id)) {
-      const userId = userIds.get(member.id) ?? (await upsertUser(services, directoryUser(member)));
-      userIds.set(member.id, userId);
+      let userId = userIds.get(member.id);
+      if (!userId) {
+        const upserted = await upsertUser(services, directoryUser(member));
+        userId = upserted.id;
+        userIds.set(member.id, userId);
+        profileChanges.set(member.id, upserted.changed);
+      }
       if (!member.enabled) {
         disabled.add(userId); // a disabled account keeps no access; the loop below revokes it
         continue;
@@ -96,6 +113,7 @@ export async function fullSync(services: Services, kc: KeycloakAdminClient, sour
       rolesCache.set(member.id, roles);
       stillMembers.add(userId);
       count(report, await applyGrant(services, tenantId, userId, member.id, { roles, groups: [group.path] }));
+      report.profilesUpdated += await profileChanged(services, tenantId, member.id, profileChanges.get(member.id)!);
     }
     for (const [userId, subject] of await activeMembers(services, tenantId)) {
       if (stillMembers.has(userId)) continue;
@@ -119,7 +137,8 @@ export async function syncUser(services: Services, kc: KeycloakAdminClient, subj
   const user = await kc.findUser(subject);
   const tenants = await mirroredTenants(services);
   if (!user) await markUserGone(services, subject);
-  const userId = user ? await upsertUser(services, directoryUser(user)) : await existingUserId(services, subject);
+  const upserted = user ? await upsertUser(services, directoryUser(user)) : undefined;
+  const userId = upserted?.id ?? (await existingUserId(services, subject));
   if (!userId) return; // never seen and already gone: nothing to mirror
   const groups = user?.enabled ? (await kc.userGroups(subject)).filter((g) => g.path.startsWith(`${TENANTS_PATH}/`)) : [];
   const roles = groups.length ? (await kc.userRealmRoles(subject)).map((r) => r.name) : [];
@@ -128,12 +147,20 @@ export async function syncUser(services: Services, kc: KeycloakAdminClient, subj
     const { id: tenantId } = await upsertTenant(services, { slug: slugOf(group), name: group.attributes?.displayName?.[0] ?? group.name, groupId: group.id });
     granted.add(tenantId);
     count(report, await applyGrant(services, tenantId, userId, subject, { roles, groups: [group.path] }));
+    report.profilesUpdated += await profileChanged(services, tenantId, subject, upserted?.changed ?? []);
   }
   const reason = !user ? 'deleted in Keycloak' : !user.enabled ? 'disabled in Keycloak' : 'no longer in the Keycloak group';
   for (const tenantId of tenants.values()) {
     if (!granted.has(tenantId)) count(report, await revokeMembership(services, tenantId, userId, subject, reason));
   }
   report.usersSeen += 1;
+}
+
+/** Records a profile change in a tenant the user belongs to; returns how many records were written (0 or 1). */
+async function profileChanged(services: Services, tenantId: string, subject: string, fields: string[]): Promise<number> {
+  if (!fields.length) return 0;
+  await recordProfileChange(services, tenantId, subject, fields);
+  return 1;
 }
 
 async function existingUserId(services: Services, subject: string): Promise<string | undefined> {
