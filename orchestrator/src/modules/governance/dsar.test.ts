@@ -103,6 +103,11 @@ describe('data-subject requests', () => {
   });
 
   it('exports then erases a person: nothing of them stays readable and the audit chain still verifies', async () => {
+    // a queue keeps finished and dead-lettered jobs: their payloads must not name the person
+    const queue = atrium.services.queue;
+    const enqueue = queue.enqueue.bind(queue);
+    const payloads: unknown[] = [];
+    queue.enqueue = (job, payload, options) => (payloads.push(payload), enqueue(job, payload, options));
     const exported = await runToCompletion({ type: 'export', user: ALICE.subject });
     expect(exported.error).toBeNull();
     expect(exported).toMatchObject({ status: 'completed', archive_available: true });
@@ -117,6 +122,11 @@ describe('data-subject requests', () => {
     const erased = await runToCompletion({ type: 'delete', email: ALICE.email });
     expect(erased.error).toBeNull();
     expect(erased.status).toBe('completed');
+    queue.enqueue = enqueue;
+    expect(payloads.length).toBeGreaterThanOrEqual(2);
+    for (const trace of [ALICE.email, ALICE.subject]) expect(JSON.stringify(payloads)).not.toContain(trace);
+    const stillSealed = await atrium.database.asSuperuser(`SELECT id FROM dsar_requests WHERE subject_sealed IS NOT NULL`);
+    expect(stillSealed.rows).toEqual([]); // the request's own copy of the identifiers goes once it has run
     expect(erased.summary.counts).toMatchObject({
       messages: 2,
       conversations: 1,

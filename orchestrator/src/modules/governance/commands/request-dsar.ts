@@ -7,18 +7,23 @@ import type { DsarRow } from '../governance.presenter';
 
 /**
  * Records the request and hands the work to a job (an export or erasure may touch thousands of rows and an
- * external system). The person's identifiers travel only in the job payload; the row keeps a digest.
+ * external system). The row keeps a digest of the person and their identifiers sealed until the job is done;
+ * the job payload holds ids only (migration 0720).
  */
 export async function requestDsar({ ctx, input }: { ctx: TenantContext; input: DsarBody }): Promise<DsarRow> {
   const tenantId = ctx.tenant.id;
   const ref = input.user ?? input.email!;
   const row = await ctx.services.db.withTenant(tenantId, async (tx) => {
-    const r = await tx.query<DsarRow>(`INSERT INTO dsar_requests (tenant_id, type, subject_digest, requested_by) VALUES ($1, $2, $3, $4) RETURNING *`, [
-      tenantId,
-      input.type,
-      subjectDigest(tenantId, ref),
-      actorOf(ctx.principal).ref,
-    ]);
+    const r = await tx.query<DsarRow>(
+      `INSERT INTO dsar_requests (tenant_id, type, subject_digest, subject_sealed, requested_by) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+      [
+        tenantId,
+        input.type,
+        subjectDigest(tenantId, ref),
+        ctx.services.secrets.encrypt(JSON.stringify({ user: input.user, email: input.email })),
+        actorOf(ctx.principal).ref,
+      ],
+    );
     const dsar = r.rows[0]!;
     await recordAudit(tx, tenantId, {
       action: 'dsar.requested',
@@ -28,7 +33,7 @@ export async function requestDsar({ ctx, input }: { ctx: TenantContext; input: D
       requestId: ctx.requestId,
     });
     tx.afterCommit(async () => {
-      await ctx.services.queue.enqueue(dsarJob, { tenantId, dsarId: dsar.id, user: input.user, email: input.email }, { idempotencyKey: `dsar:${dsar.id}` });
+      await ctx.services.queue.enqueue(dsarJob, { tenantId, dsarId: dsar.id }, { idempotencyKey: `dsar:${dsar.id}` });
     });
     return dsar;
   });

@@ -6,6 +6,7 @@ export const SEALED_COLUMNS = [
   { table: 'integrations', column: 'secrets_sealed' },
   { table: 'tools', column: 'signing_secret_sealed' },
   { table: 'webhook_endpoints', column: 'secret_sealed' },
+  { table: 'dsar_requests', column: 'subject_sealed' },
 ] as const;
 
 export interface RotationReport {

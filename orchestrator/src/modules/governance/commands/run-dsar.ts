@@ -21,15 +21,17 @@ export interface DsarJobPayload {
 export async function runDsar(services: Services, p: DsarJobPayload): Promise<void> {
   const { db } = services;
   const claimed = await db.withTenant(p.tenantId, (tx) =>
-    tx.query<{ type: 'export' | 'delete' }>(
-      `UPDATE dsar_requests SET status = 'running' WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'running', 'failed') RETURNING type`,
+    tx.query<{ type: 'export' | 'delete'; subject_sealed: string | null }>(
+      `UPDATE dsar_requests SET status = 'running' WHERE tenant_id = $1 AND id = $2 AND status IN ('pending', 'running', 'failed') RETURNING type, subject_sealed`,
       [p.tenantId, p.dsarId],
     ),
   );
   const type = claimed.rows[0]?.type;
   if (!type) return; // already completed (a redelivered job)
+  const sealed = claimed.rows[0]!.subject_sealed;
+  const named: { user?: string; email?: string } = sealed ? JSON.parse(services.secrets.decrypt(sealed)) : { user: p.user, email: p.email };
   try {
-    const subject = await db.transaction((tx) => resolveDataSubject(tx, p));
+    const subject = await db.transaction((tx) => resolveDataSubject(tx, named));
     if (type === 'export') {
       await db.withTenant(p.tenantId, async (tx) => {
         const archive = await exportSubjectData(tx, p.tenantId, subject);
@@ -39,7 +41,7 @@ export async function runDsar(services: Services, p: DsarJobPayload): Promise<vo
             .map(([k, v]) => [k, (v as unknown[]).length]),
         );
         await tx.query(
-          `UPDATE dsar_requests SET status = 'completed', archive = $3, summary = $4, completed_at = now(), expires_at = now() + make_interval(days => $5)
+          `UPDATE dsar_requests SET status = 'completed', archive = $3, summary = $4, subject_sealed = NULL, completed_at = now(), expires_at = now() + make_interval(days => $5)
             WHERE tenant_id = $1 AND id = $2`,
           [p.tenantId, p.dsarId, JSON.stringify(archive), JSON.stringify(summary), ARCHIVE_TTL_DAYS],
         );
@@ -60,11 +62,10 @@ export async function runDsar(services: Services, p: DsarJobPayload): Promise<vo
     const chatwoot = await deleteChatwootContacts(services, p.tenantId, contactIds);
     await db.withTenant(p.tenantId, async (tx) => {
       const summary = { counts: erasure.counts, pseudonym: erasure.pseudonym, chatwoot };
-      await tx.query(`UPDATE dsar_requests SET status = 'completed', summary = $3, completed_at = now() WHERE tenant_id = $1 AND id = $2`, [
-        p.tenantId,
-        p.dsarId,
-        JSON.stringify(summary),
-      ]);
+      await tx.query(
+        `UPDATE dsar_requests SET status = 'completed', summary = $3, subject_sealed = NULL, completed_at = now() WHERE tenant_id = $1 AND id = $2`,
+        [p.tenantId, p.dsarId, JSON.stringify(summary)],
+      );
       await recordAudit(tx, p.tenantId, { action: 'dsar.erased', actor: systemActor('dsar'), resource: { type: 'dsar', id: p.dsarId }, data: summary });
     });
   } catch (error) {
