@@ -95,6 +95,43 @@ describe('evals and red-team', () => {
     expect(history.body.items.map((r: { config_version: number }) => r.config_version)).toEqual([again.config_version, run.config_version]);
   }, 60_000);
 
+  it('a run is a job whose progress shows case by case while it runs', async () => {
+    const suite = await atrium.http
+      .post('/v1/admin/evals/suites')
+      .set(bearer(key))
+      .send({ name: 'progress', cases: [{ input: 'one' }, { input: 'two' }, { input: 'three' }] });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const seen: string[] = [];
+    // answers at once, except that the second case waits until the test has looked at the run
+    const held: AskAssistant = async (_services, probe) => {
+      seen.push(probe.messages.at(-1)!.content);
+      if (seen.length === 2) await gate;
+      return { text: 'An answer.', citations: [], blocked: false, escalated: false, noAnswer: false, safety: [], toolCalls: [], model: 'held', latencyMs: 1 };
+    };
+    provideAssistant(held, atrium.services);
+    try {
+      const started = await atrium.http.post(`/v1/admin/evals/suites/${suite.body.id}/run`).set(bearer(key));
+      expect(started.body).toMatchObject({ status: 'queued', progress: { done: 0 } });
+      let midway: { status: string; progress: { done: number; total: number }; results: unknown[] } | undefined;
+      for (let i = 0; i < 100 && !midway; i++) {
+        const r = await atrium.http.get(`/v1/admin/evals/runs/${started.body.id}`).set(bearer(key));
+        if (r.body.progress.done === 1 && seen.length === 2) midway = r.body;
+        else await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(midway).toMatchObject({ status: 'running', progress: { done: 1, total: 3 } });
+      expect(midway!.results).toHaveLength(1);
+      release();
+      const run = await finished(started.body.id);
+      expect(run).toMatchObject({ status: 'completed', progress: { done: 3, total: 3 }, score: 1 });
+      expect(seen).toEqual(['one', 'two', 'three']);
+    } finally {
+      release();
+      const { chatAssistant } = await import('./chat-assistant');
+      provideAssistant(chatAssistant, atrium.services);
+    }
+  }, 30_000);
+
   it('refuses bad suites and callers without evals:manage', async () => {
     expect((await atrium.http.post('/v1/admin/evals/suites').set(bearer(key)).send({ name: 'x', cases: [] })).status).toBe(400);
     const viewer = (await buildApiKey(atrium.services, tenant, { scopes: ['viewer'] })).key;
