@@ -1,3 +1,4 @@
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
@@ -76,9 +77,15 @@ describe('access tokens', () => {
   it("refuses an HS256 token keyed with Keycloak's public key (algorithm confusion)", async () => {
     const jwks = (await (await fetch(`${keycloak.issuer}/protocol/openid-connect/certs`)).json()) as { keys: Array<{ kid: string; n?: string }> };
     const { kid } = JSON.parse(Buffer.from(aliceToken.split('.')[0]!, 'base64url').toString()) as { kid: string };
-    const publicKey = new TextEncoder().encode(JSON.stringify(jwks.keys.find((k) => k.kid === kid)));
-    const token = await new SignJWT(claimsOf(aliceToken)).setProtectedHeader({ alg: 'HS256', kid }).sign(publicKey);
-    await expectRefused(token, 'algorithm_not_allowed');
+    const jwk = jwks.keys.find((k) => k.kid === kid)!;
+    // the classic form keys the HMAC with the PEM text a verifier might load; the JWK JSON is tried as well
+    const pem = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    for (const secret of [pem, JSON.stringify(jwk)]) {
+      const token = await new SignJWT(claimsOf(aliceToken)).setProtectedHeader({ alg: 'HS256', kid }).sign(new TextEncoder().encode(secret));
+      await expectRefused(token, 'algorithm_not_allowed');
+    }
   });
 
   it("refuses a token signed by an unknown key under Keycloak's issuer", async () => {
