@@ -49,11 +49,39 @@ export async function recordAudits(tx: Queryable, tenantId: string, events: Audi
   // transaction took them with BEGIN (auditedTransaction) or has appended before
   let head = knownHead(tx);
   if (head === undefined) head = (await tx.query<Head>('SELECT seq, hash FROM atrium_audit_chain_head($1)', [tenantId])).rows[0] ?? null;
-  let anchor = head ?? (await chainAnchor(tx, tenantId));
+  const { rows, last } = chainRows(tenantId, head ?? (await chainAnchor(tx, tenantId)), events);
+  await tx.query(insertSql(1), [JSON.stringify(rows)]);
+  if ('afterCommit' in tx) heads.set(tx as Tx, last);
+  return rows.map((row) => ({ seq: row.seq, hash: row.hash }));
+}
+
+/** Audit rows ready to be written by a caller's own statement (auditAppend). */
+export interface PreparedAudit {
+  /** The INSERT, for a data-modifying CTE, reading its rows from parameter number `param`. */
+  sql: (param: number) => string;
+  params: [string];
+  /** Call once the statement that carried the rows succeeded: later appends in the transaction chain after them. */
+  appended: () => void;
+}
+
+/**
+ * The audit rows of `events` made ahead of the statement that writes them, for a transaction that already holds the
+ * chain head (auditedTransaction, or an earlier append): the change and its audit rows then cost one round trip.
+ * Null when the head is not known without a query; then use recordAudits.
+ */
+export function auditAppend(tx: Tx, tenantId: string, events: AuditEvent[]): PreparedAudit | null {
+  const head = knownHead(tx);
+  if (!head || events.length === 0) return null;
+  const { rows, last } = chainRows(tenantId, head, events);
+  return { sql: insertSql, params: [JSON.stringify(rows)], appended: () => void heads.set(tx, last) };
+}
+
+function chainRows(tenantId: string, anchor: Head, events: AuditEvent[]) {
+  let last = anchor;
   const rows = events.map((event) => {
     const row: ChainedRow = {
       tenant_id: tenantId,
-      seq: anchor.seq + 1,
+      seq: last.seq + 1,
       id: randomUUID(),
       occurred_at: new Date().toISOString(),
       actor_type: event.actor.type,
@@ -63,21 +91,19 @@ export async function recordAudits(tx: Queryable, tenantId: string, events: Audi
       resource_id: event.resource.id ?? null,
       data: JSON.parse(JSON.stringify(event.data ?? {})),
       request_id: event.requestId ?? null,
-      prev_hash: anchor.hash,
+      prev_hash: last.hash,
     };
-    anchor = { seq: row.seq, hash: rowHash(row) };
-    return { ...row, hash: anchor.hash };
+    last = { seq: row.seq, hash: rowHash(row) };
+    return { ...row, hash: last.hash };
   });
-  await tx.query(
-    `INSERT INTO audit_log (tenant_id, seq, id, occurred_at, actor_type, actor_ref, action, resource_type, resource_id, data, request_id, prev_hash, hash)
-     SELECT tenant_id, seq, id, occurred_at, actor_type, actor_ref, action, resource_type, resource_id, coalesce(data, '{}'), request_id, prev_hash, hash
-     FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id uuid, seq bigint, id uuid, occurred_at timestamptz, actor_type text, actor_ref text, action text,
-                                             resource_type text, resource_id text, data jsonb, request_id text, prev_hash text, hash text)`,
-    [JSON.stringify(rows)],
-  );
-  if ('afterCommit' in tx) heads.set(tx as Tx, anchor);
-  return rows.map((row) => ({ seq: row.seq, hash: row.hash }));
+  return { rows, last };
 }
+
+const insertSql = (param: number) =>
+  `INSERT INTO audit_log (tenant_id, seq, id, occurred_at, actor_type, actor_ref, action, resource_type, resource_id, data, request_id, prev_hash, hash)
+   SELECT tenant_id, seq, id, occurred_at, actor_type, actor_ref, action, resource_type, resource_id, coalesce(data, '{}'), request_id, prev_hash, hash
+   FROM jsonb_to_recordset($${param}::jsonb) AS r(tenant_id uuid, seq bigint, id uuid, occurred_at timestamptz, actor_type text, actor_ref text,
+                                                  action text, resource_type text, resource_id text, data jsonb, request_id text, prev_hash text, hash text)`;
 
 /**
  * Where a chain starts: the genesis hash, or — after retention purged a prefix — the anchor the purge

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../../platform/db';
+import { withParts, type Queryable, type StatementPart } from '../../platform/db';
 
 /**
  * Data access for conversations and messages. Every function runs inside the caller's tenant
@@ -61,20 +60,19 @@ export async function insertConversation(tx: Queryable, tenantId: string, input:
 
 /**
  * A new conversation, its first message and the rows a caller adds about them (`alongside`: one data-modifying
- * statement over the same parameters, e.g. the webhook outbox), in one statement: a chat turn's first write is on
- * the path to the answer's first token. The conversation id is made here so that every part knows it up front.
+ * statements, e.g. the webhook outbox and the audit row), in one statement: a chat turn's first write is on the path
+ * to the answer's first token. The caller makes the conversation id, so that every part can name it up front.
  */
 export async function insertConversationWithMessage(
   tx: Queryable,
   tenantId: string,
-  input: NewConversation,
+  input: NewConversation & { id: string },
   message: FirstMessage,
-  alongside?: (conversationId: string) => { sql: (firstParam: number) => string; params: unknown[] },
+  alongside: StatementPart[] = [],
 ): Promise<{ conversation: ConversationRow; message: MessageRow }> {
-  const id = randomUUID();
-  const base = [tenantId, id, input.channel, input.externalId ?? null, input.ownerRef, input.title ?? null, JSON.stringify(input.metadata ?? {})];
+  const base = [tenantId, input.id, input.channel, input.externalId ?? null, input.ownerRef, input.title ?? null, JSON.stringify(input.metadata ?? {})];
   const first = [message.role, message.content, JSON.stringify(message.safetyFlags ?? []), message.externalId ?? null];
-  const extra = alongside?.(id);
+  const { sql: extra, params: extraParams } = withParts(alongside, 12);
   const r = await tx.query<ConversationRow & Record<`m_${string}`, unknown>>(
     `WITH conversation AS (
        INSERT INTO conversations (tenant_id, id, channel, external_id, user_subject, title, metadata, last_message_at)
@@ -82,12 +80,12 @@ export async function insertConversationWithMessage(
      ), message AS (
        INSERT INTO messages (tenant_id, conversation_id, role, content, safety_flags, external_id)
        VALUES ($1, $2, $8, $9, $10, $11) RETURNING ${MESSAGE_COLUMNS}
-     )${extra ? `, alongside AS (${extra.sql(12)})` : ''}
+     )${extra}
      SELECT c.*, ${MESSAGE_COLUMNS.split(', ')
        .map((column) => `m.${column} AS m_${column}`)
        .join(', ')}
      FROM conversation c, message m`,
-    [...base, ...first, ...(extra?.params ?? [])],
+    [...base, ...first, ...extraParams],
   );
   const row = r.rows[0]!;
   const conversation = Object.fromEntries(CONVERSATION_COLUMNS.split(', ').map((column) => [column, row[column as keyof ConversationRow]]));
@@ -135,16 +133,20 @@ export async function insertMessage(
     latencyMs?: number | null;
     safetyFlags?: unknown[];
     externalId?: string | null;
+    /** Made by the caller when parts of the same statement (`alongside`) must name the message. */
+    id?: string;
   },
+  alongside: StatementPart[] = [],
 ): Promise<MessageRow> {
+  const { sql: extra, params: extraParams } = withParts(alongside, 15);
   const r = await tx.query<MessageRow>(
     // One round trip: the conversation's activity timestamps move with the insert (a data-modifying CTE).
     `WITH inserted AS (
-       INSERT INTO messages (tenant_id, conversation_id, role, content, citations, tool_calls, model, prompt_tokens, completion_tokens, cost_usd, latency_ms, safety_flags, external_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${MESSAGE_COLUMNS}
+       INSERT INTO messages (id, tenant_id, conversation_id, role, content, citations, tool_calls, model, prompt_tokens, completion_tokens, cost_usd, latency_ms, safety_flags, external_id)
+       VALUES (coalesce($14::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${MESSAGE_COLUMNS}
      ), touched AS (
        UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2
-     )
+     )${extra}
      SELECT * FROM inserted`,
     [
       tenantId,
@@ -160,6 +162,8 @@ export async function insertMessage(
       message.latencyMs ?? null,
       JSON.stringify(message.safetyFlags ?? []),
       message.externalId ?? null,
+      message.id ?? null,
+      ...extraParams,
     ],
   );
   return r.rows[0]!;

@@ -7,6 +7,7 @@ import { runMigrations, type MigrationOutcome } from './migrate';
 
 export type { Db, Queryable, QueryResult, MigrationConnection, Tx } from './types';
 export type { TenantTransactionOptions } from './tenant-scope';
+export { withParts, type StatementPart } from './statement-parts';
 export { APP_ROLE } from './types';
 export { pgliteDataDir, startPreparingPglite } from './pglite-prepare';
 export { runMigrations, listMigrationFiles, MIGRATIONS_DIR } from './migrate';

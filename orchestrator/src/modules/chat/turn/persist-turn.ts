@@ -1,23 +1,19 @@
 import { AppError, notFound } from '../../../platform/errors';
 import type { Tx } from '../../../platform/db';
-import type { TenantContext } from '../../../platform/http/context';
-import { actorOf, auditedTransaction, recordAudit } from '../../audit';
-import { emitWebhookEvent } from '../../webhooks';
+import { auditedTransaction } from '../../audit';
 import {
   assertVisible,
-  escalateIn,
   findConversation,
   insertMessage,
   openConversationWithMessage,
   recentMessages,
   type ConversationRow,
-  type EscalationReason,
   type MessageRow,
 } from '../../conversations';
 import { detectMemoryRequest, recallMemories, rememberIn } from '../../memory';
 import type { TenantConfig } from '../../tenants';
 import type { GateResult, SafetyGate } from './ports';
-import type { Citation, TurnInput } from './types';
+import type { TurnInput } from './types';
 
 /** Stored turns given to the model as history: enough for follow-up questions, bounded for cost. */
 const HISTORY_MESSAGES = 12;
@@ -159,105 +155,4 @@ async function storedConversation(tx: Tx, input: TurnInput, id: string): Promise
   const conversation = assertVisible(ctx, found, input.endUser);
   if (conversation.status === 'closed') throw new AppError('CONFLICT', 'This conversation is closed; start a new one');
   return conversation;
-}
-
-export interface FinishedTurnInput {
-  ctx: TenantContext;
-  conversation: ConversationRow;
-  userMessageId: string;
-  text: string;
-  citations: Citation[];
-  model: string | null;
-  provider: string | null;
-  usage: { inputTokens: number; outputTokens: number };
-  costUsd: number;
-  latencyMs: number;
-  safetyFlags: unknown[];
-  toolCalls: unknown[];
-  escalate: EscalationReason | null;
-  answeredBy: string;
-  finishReason: string;
-}
-
-/**
- * Second transaction: the assistant's message, the tenant's usage rollup, the audit row of the turn
- * (ids, model, tokens, cost and safety decisions; never content), and the escalation if any.
- */
-export async function finishTurn(turn: FinishedTurnInput): Promise<{ messageId: string; escalated: boolean }> {
-  const { ctx } = turn;
-  return ctx.services.db.withTenant(
-    ctx.tenant.id,
-    async (tx) => {
-      const message = await insertMessage(tx, ctx.tenant.id, {
-        conversationId: turn.conversation.id,
-        role: 'assistant',
-        content: turn.text,
-        citations: turn.citations,
-        toolCalls: turn.toolCalls,
-        model: turn.model,
-        promptTokens: turn.usage.inputTokens,
-        completionTokens: turn.usage.outputTokens,
-        costUsd: turn.costUsd,
-        latencyMs: Math.round(turn.latencyMs),
-        safetyFlags: turn.safetyFlags,
-      });
-      // Two records of usage on purpose, not two sources of truth: the message row (tokens, cost, latency) is the
-      // source of truth for GET /v1/admin/usage (governance), which slices by channel and conversation; this
-      // content-free daily rollup is the long-term cost ledger that outlives the messages when retention purges
-      // them. Written in the same transaction as the message, so within the retention window their totals agree.
-      if (turn.model && turn.provider) {
-        await tx.query(
-          `INSERT INTO model_usage_daily (tenant_id, day, provider, model, requests, input_tokens, output_tokens, cost_usd)
-         VALUES ($1, current_date, $2, $3, 1, $4, $5, $6)
-         ON CONFLICT (tenant_id, day, provider, model) DO UPDATE SET
-           requests = model_usage_daily.requests + 1,
-           input_tokens = model_usage_daily.input_tokens + EXCLUDED.input_tokens,
-           output_tokens = model_usage_daily.output_tokens + EXCLUDED.output_tokens,
-           cost_usd = model_usage_daily.cost_usd + EXCLUDED.cost_usd`,
-          [ctx.tenant.id, turn.provider, turn.model.slice(turn.provider.length + 1), turn.usage.inputTokens, turn.usage.outputTokens, turn.costUsd],
-        );
-      }
-      const flagged = turn.safetyFlags.length > 0;
-      await recordAudit(tx, ctx.tenant.id, {
-        action: 'chat.turn',
-        actor: actorOf(ctx.principal),
-        resource: { type: 'conversation', id: turn.conversation.id },
-        data: {
-          user_message_id: turn.userMessageId,
-          message_id: message.id,
-          answered_by: turn.answeredBy,
-          finish_reason: turn.finishReason,
-          model: turn.model,
-          input_tokens: turn.usage.inputTokens,
-          output_tokens: turn.usage.outputTokens,
-          cost_usd: turn.costUsd,
-          citations: turn.citations.map((c) => c.chunk_id),
-          safety: turn.safetyFlags,
-        },
-        requestId: ctx.requestId,
-      });
-      if (flagged) {
-        await recordAudit(tx, ctx.tenant.id, {
-          action: turn.finishReason === 'blocked' ? 'safety.blocked' : 'safety.flagged',
-          actor: actorOf(ctx.principal),
-          resource: { type: 'message', id: turn.userMessageId },
-          data: { conversation_id: turn.conversation.id, flags: turn.safetyFlags },
-          requestId: ctx.requestId,
-        });
-        await emitWebhookEvent(tx, ctx.tenant.id, 'safety.alert', {
-          conversation_id: turn.conversation.id,
-          message_id: turn.userMessageId,
-          blocked: turn.finishReason === 'blocked',
-          flags: turn.safetyFlags,
-        });
-      }
-      let escalated = turn.conversation.status === 'escalated';
-      if (turn.escalate) {
-        const current = await findConversation(tx, ctx.tenant.id, turn.conversation.id, { forUpdate: true });
-        if (current) escalated = (await escalateIn(tx, ctx, current, { reason: turn.escalate })).status === 'escalated';
-      }
-      return { messageId: message.id, escalated };
-    },
-    auditedTransaction,
-  ); // every turn is audited (chat.turn)
 }

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../platform/errors';
-import type { Tx } from '../../../platform/db';
+import type { StatementPart, Tx } from '../../../platform/db';
 import type { TenantContext } from '../../../platform/http/context';
-import { actorOf, recordAudit } from '../../audit';
+import { actorOf, auditAppend, recordAudit, type AuditEvent } from '../../audit';
 import { emitWebhookEvent, outboxInsertSql, webhookEvent } from '../../webhooks';
 import { ownerRefOf } from '../access';
 import { insertConversation, insertConversationWithMessage, type ConversationRow, type FirstMessage, type MessageRow } from '../conversation-store';
@@ -17,14 +18,14 @@ export interface CreateConversationInput {
 /** Inside a caller's transaction (the chat turn opens conversations as part of its first write). */
 export async function createConversationIn(tx: Tx, ctx: TenantContext, input: CreateConversationInput): Promise<ConversationRow> {
   const row = await insertConversation(tx, ctx.tenant.id, newConversation(ctx, input)).catch(duplicateExternalId(input));
-  await recordCreated(tx, ctx, row);
+  await recordAudit(tx, ctx.tenant.id, createdAudit(ctx, row));
   await emitWebhookEvent(tx, ctx.tenant.id, 'conversation.created', createdEvent(row));
   return row;
 }
 
 /**
  * A new conversation with its first message (a chat turn's opening write): the conversation, the message and the
- * conversation.created outbox rows are one statement, then the audit row.
+ * conversation.created outbox rows are one statement, and so is the audit row when the chain head is at hand.
  */
 export async function openConversationWithMessage(
   tx: Tx,
@@ -32,15 +33,20 @@ export async function openConversationWithMessage(
   input: CreateConversationInput,
   message: FirstMessage,
 ): Promise<{ conversation: ConversationRow; message: MessageRow }> {
-  const conversation = newConversation(ctx, input);
-  const opened = await insertConversationWithMessage(tx, ctx.tenant.id, conversation, message, (id) => {
-    const event = webhookEvent('conversation.created', createdEvent({ id, channel: conversation.channel, external_id: conversation.externalId ?? null }));
-    return {
-      sql: (n) => outboxInsertSql({ tenant: 1, type: n, messageId: n + 1, payload: n + 2 }),
-      params: ['conversation.created', event.messageId, event.payload],
-    };
-  }).catch(duplicateExternalId(input));
-  await recordCreated(tx, ctx, opened.conversation);
+  const conversation = { ...newConversation(ctx, input), id: randomUUID() };
+  const row = { id: conversation.id, channel: conversation.channel, external_id: conversation.externalId ?? null };
+  const event = webhookEvent('conversation.created', createdEvent(row));
+  const outbox: StatementPart = {
+    sql: (n) => outboxInsertSql({ tenant: 1, type: n, messageId: n + 1, payload: n + 2 }),
+    params: ['conversation.created', event.messageId, event.payload],
+  };
+  // in an audited transaction (auditedTransaction) the audit row rides along too: the whole opening is one statement
+  const audit = auditAppend(tx, ctx.tenant.id, [createdAudit(ctx, row)]);
+  const opened = await insertConversationWithMessage(tx, ctx.tenant.id, conversation, message, audit ? [outbox, audit] : [outbox]).catch(
+    duplicateExternalId(input),
+  );
+  if (audit) audit.appended();
+  else await recordAudit(tx, ctx.tenant.id, createdAudit(ctx, row));
   return opened;
 }
 
@@ -65,14 +71,14 @@ const duplicateExternalId =
     throw error;
   };
 
-async function recordCreated(tx: Tx, ctx: TenantContext, row: ConversationRow): Promise<void> {
-  await recordAudit(tx, ctx.tenant.id, {
+function createdAudit(ctx: TenantContext, row: Pick<ConversationRow, 'id' | 'channel'>): AuditEvent {
+  return {
     action: 'conversation.created',
     actor: actorOf(ctx.principal),
     resource: { type: 'conversation', id: row.id },
     data: { channel: row.channel },
     requestId: ctx.requestId,
-  });
+  };
 }
 
 export async function createConversation({ ctx, ...input }: CreateConversationInput & { ctx: TenantContext }): Promise<ConversationRow> {
