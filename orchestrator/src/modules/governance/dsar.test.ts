@@ -185,6 +185,14 @@ describe('data-subject requests', () => {
     expect(exportedLog.text).not.toContain(ALICE.subject);
     const erasure = await atrium.http.get('/v1/admin/audit-logs').query({ action: 'dsar.erased' }).set(bearer(key));
     expect(erasure.body.items[0]).toMatchObject({ resource: { type: 'dsar', id: erased.id } });
+
+    // the compliance report files both requests in its DSAR history
+    const report = (await atrium.http.get('/v1/admin/compliance/report').set(bearer(key))).body;
+    expect(report.dsar).toMatchObject({ total: 2, erased_subjects: 1 }); // one person, however many references she had
+    expect(report.dsar.recent.map((d: { id: string; type: string; status: string }) => [d.id, d.type, d.status])).toEqual([
+      [erased.id, 'delete', 'completed'],
+      [exported.id, 'export', 'completed'],
+    ]);
   });
 
   it("cannot reach another tenant's data-subject requests", async () => {

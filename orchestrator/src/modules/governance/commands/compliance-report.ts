@@ -18,7 +18,8 @@ export async function complianceReport(services: Services, tenantId: string) {
       `SELECT id, type, status, created_at, completed_at FROM dsar_requests WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT 100`,
       [tenantId],
     );
-    const erased = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM erased_subjects WHERE tenant_id = $1`, [tenantId]);
+    // one pseudonym per erased person (each of their references — subject, email, user id — is listed under it)
+    const erased = await tx.query<{ n: number }>(`SELECT count(DISTINCT pseudonym)::int AS n FROM erased_subjects WHERE tenant_id = $1`, [tenantId]);
     const lastPurge = await tx.query<{ occurred_at: Date; data: Record<string, unknown> }>(
       `SELECT occurred_at, data FROM audit_log WHERE tenant_id = $1 AND action = 'retention.purged' ORDER BY seq DESC LIMIT 1`,
       [tenantId],
