@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Tx } from '../../platform/db';
 import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
 import { buildTenant } from '../../../../test/factories';
-import { auditedTransaction, recordAudit, recordAudits } from './record-audit';
+import { auditAppend, auditedTransaction, recordAudit, recordAudits } from './record-audit';
 import { verifyAuditChain } from './verify-chain';
 import { systemActor } from './audit.events';
 
@@ -87,6 +87,26 @@ describe('audit log', () => {
     await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? audited(3) : append(t.id, 3))));
     const r = await verifyAuditChain(atrium.services.db, t.id);
     expect(r).toMatchObject({ ok: true, checked: 1 + 2 + 24 });
+  });
+
+  it("folds an append into a caller's statement when the head came with BEGIN, and later appends chain after it", async () => {
+    const t = await buildTenant(atrium.services);
+    const event = (id: string) => ({ action: 'config.published' as const, actor: systemActor('test'), resource: { type: 'tenant_config', id } });
+    // without the head at hand there is nothing to fold: the caller records the usual way
+    expect(await atrium.services.db.withTenant(t.id, async (tx) => auditAppend(tx, t.id, [event('x')]))).toBeNull();
+    await atrium.services.db.withTenant(
+      t.id,
+      async (tx) => {
+        const folded = auditAppend(tx, t.id, [event('a'), event('b')])!;
+        // the caller's own change and the audit rows in one statement, as a data-modifying CTE
+        await tx.query(`WITH change AS (SELECT $1::text AS what), part0 AS (${folded.sql(2)}) SELECT what FROM change`, ['change', ...folded.params]);
+        folded.appended();
+        await recordAudit(tx, t.id, event('c'));
+      },
+      auditedTransaction,
+    );
+    const r = await verifyAuditChain(atrium.services.db, t.id);
+    expect(r).toMatchObject({ ok: true, checked: 4, lastSeq: 4 });
   });
 
   it('reports the first row a superuser altered behind the database triggers', async () => {
