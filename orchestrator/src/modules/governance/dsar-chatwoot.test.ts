@@ -37,22 +37,28 @@ describe('data-subject requests for a Chatwoot customer', () => {
     const mine = h.fake.customerWrites('How do I get a refund for order MX-7731?', { contact: maria });
     const theirs = h.fake.customerWrites('I need a refund for order BS-1200', { contact: bob });
     for (const c of [mine.conversation, theirs.conversation]) await h.waitFor(() => h.botReplies(c).length, 'the bot reply');
+    // a second conversation of hers goes to a human: the handoff note for the agent quotes her
+    const handed = h.fake.customerWrites('Please wire the MX-7731 refund to my card', { contact: maria });
+    await h.waitFor(() => handed.conversation.status === 'open', 'the handoff');
     await h.quiesce();
-    expect(await everything()).toContain('MX-7731');
+    const handoff = await h.atrium.database.asSuperuser(`SELECT 1 FROM chatwoot_conversations WHERE tenant_id = $1 AND handoff::text LIKE '%MX-7731%'`, [
+      h.tenant.id,
+    ]);
+    expect(handoff.rowCount).toBe(1);
 
     const exported = await dsar({ type: 'export', email: 'Maria.Lopez@example.com' });
     expect(exported.error).toBeNull();
     const archive = (await h.atrium.http.get(`/v1/admin/dsar/${exported.id}/archive`).set(bearer(h.adminKey))).body;
-    expect(archive.conversations).toHaveLength(1);
+    expect(archive.conversations).toHaveLength(2);
     expect(archive.messages.map((m: { content: string }) => m.content)).toContain('How do I get a refund for order MX-7731?');
     expect(JSON.stringify(archive)).not.toContain('BS-1200');
 
     const erased = await dsar({ type: 'delete', email: 'maria.lopez@example.com' });
     expect(erased.error).toBeNull();
     expect(erased.summary.chatwoot).toEqual({ deleted: 1, failed: 0 });
-    expect(erased.summary.counts.conversations).toBe(1);
+    expect(erased.summary.counts).toMatchObject({ conversations: 2, chatwoot_conversations: 2 });
     expect(h.fake.state.contacts.has(maria.id)).toBe(false);
-    expect(h.fake.state.conversations.has(mine.conversation.dbId)).toBe(false);
+    for (const c of [mine.conversation, handed.conversation]) expect(h.fake.state.conversations.has(c.dbId)).toBe(false);
     expect(h.fake.state.contacts.has(bob.id)).toBe(true);
 
     const left = await everything();
