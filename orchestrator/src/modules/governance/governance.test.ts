@@ -3,7 +3,7 @@ import Papa from 'papaparse';
 import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
 import { bearer, buildApiKey, buildTenant } from '../../../../test/factories';
 import type { TenantRef } from '../../platform/http/context';
-import { recordAudit } from '../audit';
+import { recordAudit, recordAudits, systemActor } from '../audit';
 
 describe('governance APIs', () => {
   let atrium: TestAtrium;
@@ -118,6 +118,32 @@ describe('governance APIs', () => {
       expect(parsed.errors).toEqual([]);
       expect(parsed.data).toHaveLength(3);
       expect(JSON.parse(parsed.data[0]!.data!)).toEqual({ note: 'has, "quotes" and commas' });
+    });
+
+    it('streams a log larger than one read batch completely and in order', async () => {
+      const big = await buildTenant(atrium.services);
+      const bigKey = (await buildApiKey(atrium.services, big, { scopes: ['tenant_admin'] })).key;
+      const events = Array.from({ length: 2100 }, (_, i) => ({
+        action: 'tool.executed' as const,
+        actor: systemActor('test'),
+        resource: { type: 'tool', id: `t-${i}` },
+      }));
+      await atrium.services.db.withTenant(big.id, (tx) => recordAudits(tx, big.id, events));
+      const r = await atrium.http.post('/v1/admin/audit-logs/export').send({ format: 'jsonl' }).set(bearer(bigKey));
+      const lines = r.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; seq: number });
+      expect(lines[0]).toMatchObject({ type: 'chain_verification', ok: true, checked: 2101, last_seq: 2101 });
+      // exactly the verified rows: the export's own audit row (2102) was appended after the verification
+      expect(lines.slice(1).map((l) => l.seq)).toEqual(Array.from({ length: 2101 }, (_, i) => i + 1));
+      const again = await atrium.http.post('/v1/admin/audit-logs/export').send({ format: 'jsonl', action: 'audit.exported' }).set(bearer(bigKey));
+      expect(
+        again.text
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { seq?: number }).seq),
+      ).toEqual([undefined, 2102]);
     });
 
     it('refuses an unknown format', async () => {

@@ -43,7 +43,7 @@ const csvRow = (i: Item) => [
 /**
  * Streams the filtered log oldest-first in batches (constant memory whatever the size). The chain is verified
  * first, so its result travels in the headers and as the first record: a reader knows before the first row
- * whether the evidence holds. Papa Parse does the CSV quoting (fields hold JSON with commas and quotes).
+ * whether the evidence holds, and every row that follows is one the verification covered. Papa Parse does the CSV quoting (fields hold JSON with commas and quotes).
  */
 export async function exportAuditLog(ctx: TenantContext, filter: AuditFilter & { format: 'jsonl' | 'csv' }, res: Response): Promise<void> {
   const { db } = ctx.services;
@@ -73,9 +73,12 @@ export async function exportAuditLog(ctx: TenantContext, filter: AuditFilter & {
   } else {
     res.write(JSON.stringify({ type: 'chain_verification', tenant: ctx.tenant.slug, ...verification }) + '\n');
   }
+  // A verified chain is exported exactly as verified: rows appended meanwhile (this export's own audit row among
+  // them) wait for the next export. A broken chain is exported whole, the rows past the break included.
+  const verifiedUpTo = chain.ok ? chain.lastSeq + 1 : undefined;
   let afterSeq = 0;
   for (;;) {
-    const { sql, params } = auditQuery(tenantId, filter, { afterSeq, limit: BATCH, order: 'asc' });
+    const { sql, params } = auditQuery(tenantId, filter, { afterSeq, beforeSeq: verifiedUpTo, limit: BATCH, order: 'asc' });
     const rows = await db.withTenant(tenantId, (tx) => tx.query<Parameters<typeof presentAuditRow>[0]>(sql, params));
     if (!rows.rows.length) break;
     const items = rows.rows.map(presentAuditRow);
