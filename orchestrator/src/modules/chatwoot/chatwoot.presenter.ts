@@ -1,4 +1,4 @@
-import type { ChatwootIntegration } from './integration-store';
+import type { ChatwootAccount, ChatwootIntegration } from './integration-store';
 
 /** Allowlisted output of the Chatwoot bridge: secrets and tokens never appear here. */
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
@@ -28,4 +28,9 @@ export function presentIntegration(integration: ChatwootIntegration, publicUrl: 
     dashboard_app_url: dashboardAppUrl(publicUrl, integration.id),
     created_at: new Date(integration.createdAt).toISOString(),
   };
+}
+
+export function presentAccount(account: ChatwootAccount) {
+  const { base_url, account_id, inbox_ids } = account.config;
+  return { id: account.id, name: account.name, status: account.status, base_url, account_id, inbox_ids };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../platform/errors';
 import { defineRoute } from '../../platform/http/route';
 import {
+  accountsResponse,
   agentSyncResponse,
   connectBody,
   connectResponse,
@@ -12,13 +13,13 @@ import {
   panelParams,
   panelResponse,
 } from './chatwoot.schema';
-import { presentIntegration } from './chatwoot.presenter';
+import { presentAccount, presentIntegration } from './chatwoot.presenter';
 import { connectIntegration } from './commands/connect-integration';
 import { disconnectIntegration } from './commands/disconnect-integration';
 import { getPanel } from './commands/get-panel';
 import { receiveDelivery } from './commands/receive-delivery';
 import { syncAgents } from './commands/sync-agents';
-import { readIntegration } from './integration-store';
+import { listAccounts, readIntegration } from './integration-store';
 
 const tags = ['chatwoot'];
 
@@ -34,6 +35,19 @@ export const chatwootRoutes = [
     response: connectResponse,
     status: 201,
     handler: async ({ ctx, body }) => connectIntegration({ ctx, input: body }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/integrations/chatwoot',
+    summary: "The tenant's Chatwoot accounts, where its human agents answer (no secrets; the console's Inbox embeds the first active one)",
+    tags,
+    auth: 'tenant',
+    permission: 'conversations:read',
+    response: accountsResponse,
+    handler: async ({ ctx }) => {
+      const accounts = await ctx.services.db.withTenant(ctx.tenant.id, (tx) => listAccounts(tx, ctx.tenant.id), { readOnly: true });
+      return { items: accounts.map(presentAccount) };
+    },
   }),
   defineRoute({
     method: 'get',

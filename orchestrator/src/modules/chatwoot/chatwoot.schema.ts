@@ -52,6 +52,10 @@ export const integrationResponse = z.object({
   created_at: z.string(),
 });
 export const connectResponse = integrationResponse.pick({ id: true, webhook_url: true, agent_bot_id: true, dashboard_app_url: true });
+/** Where the tenant's human agents answer, for the console's Inbox: any reader of conversations may know it. */
+export const accountsResponse = z.object({
+  items: z.array(integrationResponse.pick({ id: true, name: true, status: true, base_url: true, account_id: true, inbox_ids: true })),
+});
 
 export const deliveryAck = z.object({
   status: z.enum(['accepted', 'duplicate', 'ignored']),

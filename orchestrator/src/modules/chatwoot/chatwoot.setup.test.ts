@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, buildApiKey } from '../../../../test/factories';
+import { bearer, buildApiKey, buildTenant } from '../../../../test/factories';
 import { startChatwootHarness, type ChatwootHarness } from '../../../../test/fakes/chatwoot/harness';
 
 /** Integration setup through Chatwoot's API, its guards, disconnecting, and agents provisioned from Keycloak. */
@@ -39,6 +39,21 @@ describe('connecting Chatwoot', () => {
       [h.integrationId],
     );
     expect(JSON.stringify(stored.rows[0])).not.toContain(h.bot.accessToken);
+  });
+
+  it("lists the tenant's accounts to any reader of conversations (the console's Inbox), without secrets, and none of another tenant's", async () => {
+    const { key } = await buildApiKey(h.atrium.services, h.tenant, { scopes: ['agent'] });
+    const r = await h.atrium.http.get('/v1/integrations/chatwoot').set(bearer(key));
+    expect(r.status).toBe(200);
+    expect(r.body.items).toEqual([
+      { id: h.integrationId, name: 'Chatwoot', status: 'active', base_url: h.fake.url, account_id: h.fake.account.id, inbox_ids: [h.fake.inbox.id] },
+    ]);
+    const other = await buildTenant(h.atrium.services);
+    const elsewhere = await buildApiKey(h.atrium.services, other, { scopes: ['agent'] });
+    expect((await h.atrium.http.get('/v1/integrations/chatwoot').set(bearer(elsewhere.key))).body).toEqual({ items: [] });
+    const { key: noRole } = await buildApiKey(h.atrium.services, h.tenant, { scopes: ['chat:create'] });
+    expect((await h.atrium.http.get('/v1/integrations/chatwoot').set(bearer(noRole))).status).toBe(403);
+    expect((await h.atrium.http.get('/v1/integrations/chatwoot')).status).toBe(401);
   });
 
   it('refuses bad credentials with a clear 400 and writes nothing', async () => {

@@ -65,6 +65,17 @@ export async function readIntegration(services: Services, tx: Queryable, tenantI
   return r.rows[0] ? decodeIntegration(services, r.rows[0]) : null;
 }
 
+export type ChatwootAccount = Pick<ChatwootIntegration, 'id' | 'name' | 'status' | 'config'>;
+
+/** The tenant's Chatwoot accounts, oldest first; nothing is decrypted to list them. */
+export async function listAccounts(tx: Queryable, tenantId: string): Promise<ChatwootAccount[]> {
+  const r = await tx.query<Pick<IntegrationRow, 'id' | 'name' | 'status' | 'config'>>(
+    `SELECT id, name, status, config FROM integrations WHERE tenant_id = $1 AND kind = 'chatwoot' ORDER BY created_at, id`,
+    [tenantId],
+  );
+  return r.rows.map((row) => ({ id: row.id, name: row.name, status: row.status, config: storedConfig.parse(row.config) }));
+}
+
 /** The tenant an integration id belongs to, found before any tenant is known (SECURITY DEFINER look-up). */
 export async function integrationTenant(services: Services, integrationId: string): Promise<string | null> {
   let map = tenantOf.get(services);
