@@ -11,7 +11,11 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: z.string().optional().describe('Client secret (confidential client). Unset: public client with PKCE only.'),
   OIDC_SCOPES: z.string().default('openid profile email').describe('Scopes requested at login.'),
   SHELL_SESSION_SECRET: z.string().min(32).describe('At least 32 characters; encrypts the session cookie (iron-session).'),
-  CHATWOOT_DASHBOARD_URL: z.string().url().optional().describe("Chatwoot URL to embed as the Inbox. Unset: Atrium's own conversation list."),
+  CHATWOOT_DASHBOARD_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe("Chatwoot's address as browsers reach it, when it differs from the base URL a tenant connected (e.g. a compose hostname)."),
 });
 
 export type ShellEnv = z.infer<typeof schema>;

@@ -1,5 +1,5 @@
 'use client';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ExternalLink } from 'lucide-react';
 import { Card } from '@/components/ui/primitives';
 
@@ -9,6 +9,10 @@ import { Card } from '@/components/ui/primitives';
  */
 export function ChatwootEmbed({ url }: { url: string }) {
   const [loaded, setLoaded] = useState(false);
+  // The frame is created after hydration: one rendered on the server can finish loading before React listens for
+  // `load`, and the wrapper would then say "Loading…" forever.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   return (
     <Card className="overflow-hidden">
       <div className="flex items-center justify-between border-b border-[var(--border)] px-4 py-2 text-xs text-[var(--muted)]">
@@ -17,13 +21,15 @@ export function ChatwootEmbed({ url }: { url: string }) {
           Open in a new tab <ExternalLink className="size-3" />
         </a>
       </div>
-      <iframe
-        src={url}
-        title="Chatwoot inbox"
-        onLoad={() => setLoaded(true)}
-        className="h-[calc(100vh-12rem)] min-h-[32rem] w-full"
-        sandbox="allow-same-origin allow-scripts allow-forms allow-popups allow-downloads"
-      />
+      {hydrated && (
+        <iframe
+          src={url}
+          title="Chatwoot inbox"
+          onLoad={() => setLoaded(true)}
+          className="h-[calc(100vh-12rem)] min-h-[32rem] w-full"
+          sandbox="allow-same-origin allow-scripts allow-forms allow-popups allow-downloads"
+        />
+      )}
     </Card>
   );
 }

@@ -70,14 +70,21 @@ export function KnowledgeView({ canWrite }: { canWrite: boolean }) {
             {sources.error ? (
               <ApiErrorState error={sources.error} what="Sources" />
             ) : (
-              <ul className="divide-y divide-[var(--border)] text-sm">
+              <ul className="divide-y divide-[var(--border)] text-sm" data-testid="sources">
                 {(sources.data?.items ?? []).map((s) => (
-                  <li key={s.id} className="flex items-center justify-between px-4 py-2">
-                    <span className="truncate">{s.name ?? s.url ?? s.id}</span>
+                  <li key={s.id} className="flex items-center justify-between gap-2 px-4 py-2">
+                    <span className="min-w-0 flex-1 truncate">{s.name ?? s.url ?? s.id}</span>
+                    {s.document_count !== undefined && (
+                      <span className="text-xs text-[var(--muted)]">
+                        {s.document_count} {s.document_count === 1 ? 'document' : 'documents'}
+                      </span>
+                    )}
                     <Badge>{s.kind}</Badge>
                   </li>
                 ))}
-                {sources.data?.items.length === 0 && <li className="px-4 py-4 text-[var(--muted)]">Uploads land in the default source.</li>}
+                {sources.data?.items.length === 0 && (
+                  <li className="px-4 py-4 text-[var(--muted)]">No sources yet. Files uploaded here are documents of their own.</li>
+                )}
               </ul>
             )}
           </Card>
@@ -107,22 +114,23 @@ function DocumentRow({ doc }: { doc: KnowledgeDocument }) {
 
 function UploadCard({ onUploaded }: { onUploaded: () => void }) {
   const input = useRef<HTMLInputElement>(null);
-  const [progress, setProgress] = useState<{ name: string; fraction: number } | null>(null);
+  // `done` keeps the full bar on screen after the upload, so a fast one still shows it reached 100 %.
+  const [progress, setProgress] = useState<{ name: string; fraction: number; done: boolean } | null>(null);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const upload = async (files: FileList | null) => {
     for (const file of Array.from(files ?? [])) {
       setMessage(null);
-      setProgress({ name: file.name, fraction: 0 });
+      setProgress({ name: file.name, fraction: 0, done: false });
       const form = new FormData();
       form.append('file', file);
       try {
-        await uploadWithProgress('/v1/knowledge/upload', form, (fraction) => setProgress({ name: file.name, fraction }));
+        await uploadWithProgress('/v1/knowledge/upload', form, (fraction) => setProgress({ name: file.name, fraction, done: false }));
+        setProgress({ name: file.name, fraction: 1, done: true });
         setMessage({ tone: 'ok', text: `${file.name} uploaded; indexing…` });
         onUploaded();
       } catch (e) {
-        setMessage({ tone: 'error', text: `${file.name}: ${(e as Error).message}` });
-      } finally {
         setProgress(null);
+        setMessage({ tone: 'error', text: `${file.name}: ${(e as Error).message}` });
       }
     }
     if (input.current) input.current.value = '';
@@ -152,20 +160,11 @@ function UploadCard({ onUploaded }: { onUploaded: () => void }) {
           onChange={(e) => void upload(e.target.files)}
           data-testid="upload-input"
         />
-        <Button variant="secondary" onClick={() => input.current?.click()} disabled={!!progress}>
+        <Button variant="secondary" onClick={() => input.current?.click()} disabled={!!progress && !progress.done}>
           Choose files
         </Button>
       </div>
-      {progress && (
-        <div className="px-4 pb-4" role="status">
-          <p className="mb-1 text-xs text-[var(--muted)]">
-            Uploading {progress.name} — {Math.round(progress.fraction * 100)}%
-          </p>
-          <div className="h-1.5 overflow-hidden rounded bg-slate-200 dark:bg-slate-800">
-            <div className="h-full bg-brand-500 transition-all" style={{ width: `${Math.round(progress.fraction * 100)}%` }} />
-          </div>
-        </div>
-      )}
+      {progress && <UploadProgress {...progress} />}
       {message && (
         <p
           role={message.tone === 'error' ? 'alert' : 'status'}
@@ -175,6 +174,28 @@ function UploadCard({ onUploaded }: { onUploaded: () => void }) {
         </p>
       )}
     </Card>
+  );
+}
+
+function UploadProgress({ name, fraction, done }: { name: string; fraction: number; done: boolean }) {
+  const percent = Math.round(fraction * 100);
+  const label = `${done ? 'Uploaded' : 'Uploading'} ${name}`;
+  return (
+    <div className="px-4 pb-4">
+      <p className="mb-1 text-xs text-[var(--muted)]" aria-hidden>
+        {label} — {percent}%
+      </p>
+      <div
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        className="h-1.5 overflow-hidden rounded bg-slate-200 dark:bg-slate-800"
+      >
+        <div className="h-full bg-brand-500 transition-all" style={{ width: `${percent}%` }} />
+      </div>
+    </div>
   );
 }
 

@@ -70,7 +70,7 @@ export function UsageView() {
           </button>
         ))}
       </div>
-      <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6">
+      <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-6" data-testid="usage-totals">
         {stats.map(([label, value]) => (
           <Card key={label} className="p-4">
             <dt className="text-xs text-[var(--muted)]">{label}</dt>

@@ -109,7 +109,14 @@ export type KnowledgeDocument = z.infer<typeof documentSchema>;
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next_cursor: z.string().nullable().optional() }).loose();
 
 export const sourceSchema = z
-  .object({ id: z.string(), name: z.string().optional(), kind: z.string(), status: z.string().optional(), url: z.string().nullable().optional() })
+  .object({
+    id: z.string(),
+    name: z.string().optional(),
+    kind: z.string(),
+    status: z.string().optional(),
+    url: z.string().nullable().optional(),
+    document_count: z.number().optional(),
+  })
   .loose();
 export const searchResultSchema = z.object({ results: z.array(citationSchema) });
 
@@ -240,6 +247,10 @@ export const chatwootPanelSchema = z
   })
   .loose();
 export type ChatwootPanel = z.infer<typeof chatwootPanelSchema>;
+/** The tenant's Chatwoot accounts; the Inbox embeds the first active one. */
+export const chatwootAccountsSchema = z.object({
+  items: z.array(z.object({ id: z.string(), status: z.string(), base_url: z.string(), account_id: z.number() }).loose()),
+});
 
 // ---- The API's declared answers must parse with the console's schemas (checked by tsc against openapi.d.ts) --------
 /** Everything the API may send is acceptable to our (lenient) parser. */
@@ -255,6 +266,7 @@ export const conversationsListContract: Accepts<z.input<typeof conversationListS
 export const conversationDetailContract: Accepts<z.input<typeof conversationDetailSchema>, Ok<'/v1/conversations/{id}', 'get'>> = true;
 export const toolsListContract: Accepts<z.input<typeof toolSchema>, Item<Ok<'/v1/tools', 'get'>>> = true;
 export const toolTestRunContract: Accepts<z.input<typeof toolOutcomeSchema>, Ok<'/v1/tools/{id}/test', 'post'>> = true;
+export const chatwootAccountsContract: Accepts<z.input<typeof chatwootAccountsSchema>, Ok<'/v1/integrations/chatwoot', 'get'>> = true;
 export const chatwootPanelContract: Accepts<
   z.input<typeof chatwootPanelSchema>,
   Ok<'/v1/integrations/chatwoot/{id}/conversations/{conversationId}/panel', 'get'>

@@ -1,15 +1,15 @@
 import { requireModule } from '@/lib/server/console';
-import { shellEnv } from '@/lib/env';
+import { chatwootInboxUrl } from '@/lib/server/chatwoot-inbox';
 import { PageHeader } from '@/components/ui/primitives';
 import { ConversationsView } from '@/components/modules/conversations-view';
 import { ChatwootEmbed } from '@/components/modules/chatwoot-embed';
 
 export const metadata = { title: 'Inbox' };
 
-/** Chatwoot is the human agents' inbox when the operator runs it; otherwise Atrium's own conversation list. */
+/** Chatwoot is the human agents' inbox when the tenant has connected it; otherwise Atrium's own conversation list. */
 export default async function InboxPage() {
-  await requireModule('inbox');
-  const chatwoot = shellEnv().CHATWOOT_DASHBOARD_URL;
+  const { tenant } = await requireModule('inbox');
+  const chatwoot = await chatwootInboxUrl(tenant.slug);
   return (
     <>
       <PageHeader
