@@ -36,9 +36,34 @@ describe('the console for a tenant admin', () => {
     await context.close();
   });
 
-  it('uploads a document and shows it move to indexed without a reload', async () => {
+  it('lists the sources, uploads a document with a progress bar to 100 % and shows it move to indexed without a reload', async () => {
+    const source = await adminApi<{ id: string }>('/v1/knowledge/sources', {
+      method: 'POST',
+      tenant: 'acme',
+      body: { kind: 'upload', name: 'Warranty handbook' },
+    });
+    expect(source.status).toBe(201);
+    const pushed = await adminApi('/v1/knowledge/documents', {
+      method: 'POST',
+      tenant: 'acme',
+      body: { title: 'Warranty terms', text: '# Warranty\n\nEvery appliance carries a two-year warranty.\n', source_id: source.body.id },
+    });
+    expect(pushed.status).toBe(202);
     const { context, page } = await newSession(browser);
     await signIn(page, 'alice', '/knowledge');
+    await expect
+      .poll(() => page.getByTestId('sources').locator('li', { hasText: 'Warranty handbook' }).textContent())
+      .toMatch(/Warranty handbook\s*1 document\s*upload/);
+
+    // A local upload can finish within one frame, so every state the bar shows is recorded as it happens.
+    await page.evaluate(`(() => {
+      window.__uploadProgress = [];
+      new MutationObserver(() => {
+        const bar = document.querySelector('[role="progressbar"]');
+        const seen = bar && bar.getAttribute('aria-label') + ' ' + bar.getAttribute('aria-valuenow');
+        if (seen && window.__uploadProgress.at(-1) !== seen) window.__uploadProgress.push(seen);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    })()`);
     await page.getByTestId('upload-input').setInputFiles({
       name: 'returns-policy.md',
       mimeType: 'text/markdown',
@@ -46,6 +71,13 @@ describe('the console for a tenant admin', () => {
         '# Returns\n\nCustomers may return unused items within 30 days of delivery for a full refund.\n\n## Damaged items\n\nDamaged items are replaced free of charge.\n',
       ),
     });
+    const bar = page.getByRole('progressbar', { name: 'Uploaded returns-policy.md' });
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('100');
+    await page.getByText('returns-policy.md uploaded; indexing…').waitFor();
+    const seen = (await page.evaluate('window.__uploadProgress')) as string[];
+    expect(seen[0]).toMatch(/^Uploading returns-policy\.md \d+$/); // shown while the file was on its way
+    expect(seen.at(-1)).toBe('Uploaded returns-policy.md 100');
+    await screenshot(page, 'knowledge-uploaded');
     const row = page.getByTestId('document-row').filter({ hasText: 'returns' });
     await row.waitFor();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000, interval: 500 }).toBe('indexed');
@@ -85,6 +117,28 @@ describe('the console for a tenant admin', () => {
     await timeline.getByRole('dialog', { name: 'Notifications' }).getByText(`Approved: ${title}`).waitFor();
     await screenshot(timeline, 'activity-live');
     await screenshot(page, 'approvals-decided');
+
+    // The open queue follows the stream too: a request made elsewhere appears without a reload, and is rejected with a reason.
+    await expect.poll(() => page.getByTestId('notifications').getAttribute('aria-label')).toMatch(/unread/); // this tab's stream is up
+    await page.evaluate('window.__sameDocument = true');
+    const second = `Goodwill voucher for order ${Date.now()}`;
+    const pending = await adminApi<{ id: string }>('/v1/approvals', {
+      method: 'POST',
+      tenant: 'acme',
+      body: { type: 'goodwill_voucher', title: second, details: 'Customer waited three weeks for a parcel.' },
+    });
+    expect(pending.status).toBe(201);
+    await page.getByTestId('approval-list').getByText(second).click({ timeout: 15_000 });
+    await expect(page.evaluate('window.__sameDocument')).resolves.toBe(true);
+    const reason = 'Delay was the carrier’s; voucher policy does not apply';
+    await page.getByTestId('approval-detail').getByLabel('Reason').fill(reason);
+    await page.getByTestId('reject').click();
+    await expect.poll(() => page.getByTestId('approval-detail').textContent(), { timeout: 15_000 }).toMatch(/rejected/);
+    await page.getByTestId('approval-detail').getByText(reason).waitFor();
+    const stored = await adminApi<{ status: string; decision_reason: string | null }>(`/v1/approvals/${pending.body.id}`, { tenant: 'acme' });
+    expect(stored.body).toMatchObject({ status: 'rejected', decision_reason: reason });
+    await expect.poll(() => page.getByTestId('approval-list').getByText(second).count()).toBe(0); // it left the pending queue
+    await screenshot(page, 'approvals-rejected');
     await context.close();
   });
 
@@ -104,6 +158,8 @@ describe('settings', () => {
     const { context, page } = await newSession(browser);
     await signIn(page, 'alice', '/settings');
     const editor = page.getByTestId('config-editor');
+    // The editor is filled in an effect after its first render with the config: read it once it holds the config.
+    await expect.poll(() => editor.inputValue()).toContain('"temperature": 0.2');
     const original = await editor.inputValue();
     await editor.fill(original.replace('"temperature": 0.2', '"temperature": 5'));
     await page.getByTestId('config-problems').getByText('models.temperature').waitFor();
@@ -252,11 +308,24 @@ describe('website widget', () => {
 });
 
 describe('session', () => {
-  it('refuses the API proxy without a session and a cross-site write even with one', async () => {
+  it('keeps tokens out of reach of page scripts, refuses the API proxy without a session and a cross-site write even with one', async () => {
     const anonymous = await fetch(`${stack().shellUrl}/api/atrium/v1/me`);
     expect(anonymous.status).toBe(401);
     const { context, page } = await newSession(browser);
     await signIn(page, 'alice');
+
+    // The session is a sealed httpOnly cookie; no token is within reach of the page's JavaScript.
+    const jwt = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
+    const shellCookies = await context.cookies(stack().shellUrl);
+    const session = shellCookies.find((c) => c.name === 'atrium_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(['Lax', 'Strict']).toContain(session?.sameSite);
+    for (const c of shellCookies) expect(c.value, c.name).not.toMatch(jwt);
+    const readable = (await page.evaluate('document.cookie')) as string;
+    expect(readable).not.toMatch(/atrium_session|atrium_idt/);
+    expect(readable).not.toMatch(jwt);
+    expect(await page.evaluate('JSON.stringify({ ...localStorage, ...sessionStorage })')).not.toMatch(jwt);
+
     const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const crossSite = await fetch(`${stack().shellUrl}/api/atrium/v1/admin/config/rollback`, {
       method: 'POST',

@@ -42,7 +42,12 @@ const connected = await fetch(`${apiUrl}/v1/integrations/chatwoot`, {
 });
 if (connected.status !== 201) throw new Error(`connecting the fake Chatwoot failed: ${connected.status} ${await connected.text()}`);
 const { conversation } = fake.customerWrites('Can I speak to a human about my parcel, please?');
-const chatwoot = { integrationId: ((await connected.json()) as { id: string }).id, conversationId: conversation.displayId };
+const chatwoot = {
+  integrationId: ((await connected.json()) as { id: string }).id,
+  conversationId: conversation.displayId,
+  baseUrl: fake.url,
+  accountId: fake.account.id,
+};
 writeFileSync(readyFile, JSON.stringify({ apiUrl, adminKey: atrium.adminKey, chatwoot }));
 
 process.once('SIGTERM', () => {

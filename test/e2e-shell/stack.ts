@@ -19,8 +19,8 @@ export interface ShellStack {
   artifacts: string;
   /** For tests that change the realm for their own duration (token lifetimes); they restore what they change. */
   keycloak: KeycloakInfo;
-  /** acme's Chatwoot integration (a fake Chatwoot, see serve-api.ts) and a conversation in it that was handed off */
-  chatwoot: { integrationId: string; conversationId: number };
+  /** acme's Chatwoot integration (a fake Chatwoot, see serve-api.ts), its account, and a conversation in it that was handed off */
+  chatwoot: { integrationId: string; conversationId: number; baseUrl: string; accountId: number };
 }
 
 const REPO = join(import.meta.dirname, '..', '..');
