@@ -60,6 +60,7 @@ export type AuditAction =
   | 'audit.exported'
   | 'dsar.requested'
   | 'dsar.exported'
+  | 'dsar.archive_downloaded'
   | 'dsar.erased'
   | 'retention.purged'
   | 'eval.run_started'

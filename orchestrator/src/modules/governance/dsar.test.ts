@@ -118,6 +118,8 @@ describe('data-subject requests', () => {
     expect(archive.body.messages.map((m: { content: string }) => m.content)).toContain(ALICE.secret);
     expect(archive.body.audit_events.some((a: { actor_ref: string }) => a.actor_ref === ALICE.subject)).toBe(true);
     expect(JSON.stringify(archive.body)).not.toContain(BOB.secret);
+    const downloads = await atrium.http.get('/v1/admin/audit-logs').query({ action: 'dsar.archive_downloaded' }).set(bearer(key));
+    expect(downloads.body.items).toMatchObject([{ resource: { type: 'dsar', id: exported.id }, actor: { type: 'api_key' } }]);
 
     const erased = await runToCompletion({ type: 'delete', email: ALICE.email });
     expect(erased.error).toBeNull();

@@ -16,6 +16,7 @@ import { presentAuditRow, presentDsar, type DsarRow } from './governance.present
 import { listAuditRows } from './commands/query-audit-log';
 import { exportAuditLog } from './commands/export-audit-log';
 import { requestDsar } from './commands/request-dsar';
+import { readDsarArchive } from './commands/read-dsar-archive';
 import { usageReport } from './commands/usage-report';
 import { complianceReport } from './commands/compliance-report';
 
@@ -105,15 +106,9 @@ export const governanceRoutes = [
     params: idParams,
     produces: ['application/json'],
     handler: async ({ ctx, params, res }) => {
-      const r = await ctx.services.db.withTenant(ctx.tenant.id, (tx) =>
-        tx.query<{ archive: unknown; status: string }>(`SELECT archive, status FROM dsar_requests WHERE id = $1 AND type = 'export'`, [params.id]),
-      );
-      const row = r.rows[0];
-      if (!row) throw new AppError('NOT_FOUND', 'Export request not found');
-      if (row.status !== 'completed') throw new AppError('CONFLICT', `The export is ${row.status}; try again when it has completed`);
-      if (row.archive === null) throw new AppError('NOT_FOUND', 'The archive has expired or was erased');
+      const archive = await readDsarArchive(ctx, params.id);
       res.setHeader('Content-Disposition', `attachment; filename="dsar-${params.id}.json"`);
-      res.status(200).json(row.archive);
+      res.status(200).json(archive);
     },
   }),
   defineRoute({
