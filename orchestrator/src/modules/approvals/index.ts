@@ -8,6 +8,7 @@ export { completeApproval, type Completion } from './commands/complete-approval'
 export { expireApprovals } from './commands/expire-approvals';
 export { findApproval } from './approval-store';
 export { pendingApprovalsForConversation } from './pending-for-conversation';
+export { recentApprovalNotices } from './conversation-notice';
 export { onApprovalOutcome, type ApprovalOutcomeEvent, type ApprovalListener, type ApprovalOutcome } from './approval-hooks';
 export { assertTransition, TRANSITIONS, APPROVAL_STATUSES, type ApprovalStatus } from './state-machine';
 export { presentApproval, type ApprovalRow } from './approvals.presenter';

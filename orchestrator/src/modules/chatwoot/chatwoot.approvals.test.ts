@@ -5,7 +5,10 @@ import { bearer, buildApiKey } from '../../../../test/factories';
 import { startChatwootHarness, type ChatwootHarness } from '../../../../test/fakes/chatwoot/harness';
 import type { Conversation } from '../../../../test/fakes/chatwoot';
 import type { Principal, TenantContext } from '../../platform/http/context';
+import type { JobQueue } from '../../platform/queue';
 import { expireApprovals } from '../approvals';
+import { sweepChatwoot } from '.';
+import { approvalNoticeJob } from './jobs/approval-notice.job';
 import { createToolProvider } from '../tools';
 
 /**
@@ -106,5 +109,49 @@ describe('approval outcomes in Chatwoot conversations', () => {
     const notice = await h.waitFor(() => h.botReplies(conversation).find((m) => m.content?.includes("couldn't be reviewed in time")), 'the expiry notice');
     expect(notice.content).toContain('(Bank transfer)');
     expect(await storedNotices(atriumConversationId, "I'm sorry — your request (Bank transfer) couldn't be reviewed")).toHaveLength(1);
+  });
+
+  it('a notice whose hand-over to the queue was lost is found by the sweep and posted once; a recovered job never posts twice', async () => {
+    const { conversation, atriumConversationId, approvalId } = await waitingForApproval();
+    const queue: JobQueue = h.atrium.services.queue;
+    const enqueue = queue.enqueue.bind(queue);
+    // the queue refuses the notice job (Redis down, or the process died right after the decision's commit)
+    queue.enqueue = (async (def, payload, options) => {
+      if (def.name === approvalNoticeJob.name) throw new Error('queue unavailable');
+      return enqueue(def, payload, options);
+    }) as JobQueue['enqueue'];
+    try {
+      expect((await h.atrium.http.post(`/v1/approvals/${approvalId}/reject`).set(bearer(approver)).send({})).status).toBe(200);
+      await h.quiesce();
+    } finally {
+      queue.enqueue = enqueue;
+    }
+    const isNotice = (m: { content?: string | null }) => m.content?.includes('reviewed your request (Bank transfer)');
+    expect(h.botReplies(conversation).filter(isNotice)).toHaveLength(0);
+    const [stored] = await storedNotices(atriumConversationId, "I'm sorry — a member of our team reviewed");
+    // a fresh notice is still its own job's (whose retries run for ~15 s): the default sweep leaves it alone
+    expect((await sweepChatwoot(h.atrium.services)).notices).toBe(0);
+
+    const sweeps = await Promise.all([sweepChatwoot(h.atrium.services, { olderThanSeconds: 0 }), sweepChatwoot(h.atrium.services, { olderThanSeconds: 0 })]);
+    expect(sweeps.map((r) => r.notices)).toContain(1);
+    const posted = await h.waitFor(() => h.botReplies(conversation).find(isNotice), 'the recovered notice in Chatwoot');
+    await h.quiesce();
+    expect(h.botReplies(conversation).filter(isNotice)).toHaveLength(1);
+    const links = () =>
+      h.atrium.database.asSuperuser<{ message_id: string }>(
+        `SELECT message_id FROM chatwoot_messages WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = $3`,
+        [h.tenant.id, h.integrationId, posted.id],
+      );
+    expect((await links()).rows).toEqual([{ message_id: stored!.id }]);
+    expect((await sweepChatwoot(h.atrium.services, { olderThanSeconds: 0 })).notices).toBe(0);
+
+    // the job posted, then died before recording it: run again, it finds its post in Chatwoot instead of posting anew
+    await h.atrium.database.asSuperuser(`DELETE FROM chatwoot_messages WHERE tenant_id = $1 AND message_id = $2`, [h.tenant.id, stored!.id]);
+    const log = h.atrium.services.log;
+    const payload = { tenantId: h.tenant.id, conversationId: atriumConversationId, messageId: stored!.id, recovered: true };
+    await approvalNoticeJob.handler(payload, { services: h.atrium.services, attempt: 1, log, jobId: 'recovered' });
+    await h.quiesce();
+    expect(h.botReplies(conversation).filter(isNotice)).toHaveLength(1);
+    expect((await links()).rows).toEqual([{ message_id: stored!.id }]);
   });
 });

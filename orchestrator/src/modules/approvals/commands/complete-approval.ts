@@ -40,7 +40,7 @@ export async function completeApproval(services: Services, tenantId: string, id:
       summary: `${completion.outcome === 'executed' ? 'Carried out' : 'Failed after approval'}: ${approval.title}`,
     });
     const text = completion.outcome === 'executed' ? completion.successNotice : customerNotices.failed(approval.title);
-    const notice = approval.conversation_id && text ? await postAssistantNotice(tx, tenantId, approval.conversation_id, text) : null;
+    const notice = approval.conversation_id && text ? await postAssistantNotice(tx, tenantId, { id, conversationId: approval.conversation_id }, text) : null;
     tx.afterCommit(() =>
       notifyApprovalOutcome(services, { tenantId, outcome: completion.outcome, approval: presentApproval(approval), notice: notice ?? undefined }),
     );

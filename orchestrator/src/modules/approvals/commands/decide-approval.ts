@@ -47,7 +47,7 @@ export async function decideApproval({ ctx, id, decision, reason }: { ctx: Tenan
     await emitWebhookEvent(tx, tenant.id, 'approval.decided', webhookView(view));
     const notice =
       decision === 'rejected' && approval.type === 'tool_call' && approval.conversation_id
-        ? await postAssistantNotice(tx, tenant.id, approval.conversation_id, customerNotices.rejected(approval.title))
+        ? await postAssistantNotice(tx, tenant.id, { id, conversationId: approval.conversation_id }, customerNotices.rejected(approval.title))
         : null;
     tx.afterCommit(() => notifyApprovalOutcome(services, { tenantId: tenant.id, outcome: decision, approval: view, notice: notice ?? undefined }));
     return approval;

@@ -31,7 +31,7 @@ export async function expireOne(tx: Tx, services: Services, tenantId: string, cu
   await emitWebhookEvent(tx, tenantId, 'approval.decided', webhookView(view));
   const notice =
     approval.type === 'tool_call' && approval.conversation_id
-      ? await postAssistantNotice(tx, tenantId, approval.conversation_id, customerNotices.expired(approval.title))
+      ? await postAssistantNotice(tx, tenantId, { id: approval.id, conversationId: approval.conversation_id }, customerNotices.expired(approval.title))
       : null;
   tx.afterCommit(() => notifyApprovalOutcome(services, { tenantId, outcome: 'expired', approval: view, notice: notice ?? undefined }));
 }

@@ -1,8 +1,9 @@
 import { isChatwootError } from '@atrium/connectors/chatwoot';
 import { z } from 'zod';
+import type { Queryable } from '../../../platform/db';
 import { defineJob } from '../../../platform/queue';
 import type { Services } from '../../../platform/services';
-import { onApprovalOutcome } from '../../approvals';
+import { onApprovalOutcome, recentApprovalNotices } from '../../approvals';
 import { recordActivity } from '../../activity';
 import { postOnce } from '../commands/hand-off';
 import { botClient, loadIntegration } from '../integration-store';
@@ -14,7 +15,13 @@ import { MIRROR_COLUMNS, mirrorMessage, type MirrorRow } from '../mirror-store';
  * same message there as the bot, since the customer reads Chatwoot, not Atrium. It is posted even when humans own the
  * conversation by now: it answers the customer's own request, and the agents see it in the thread.
  */
-const payload = z.object({ tenantId: z.uuid(), conversationId: z.uuid(), messageId: z.uuid() });
+const payload = z.object({
+  tenantId: z.uuid(),
+  conversationId: z.uuid(),
+  messageId: z.uuid(),
+  /** Enqueued by the sweep: an earlier job may have posted it and died before recording that, so look first. */
+  recovered: z.boolean().optional(),
+});
 
 type MirrorWithIntegration = MirrorRow & { integration_id: string };
 
@@ -36,9 +43,9 @@ export const approvalNoticeJob = defineJob({
   payload,
   attempts: 5,
   backoffMs: 1000,
-  handler: async ({ tenantId, conversationId, messageId }, { services, attempt, log }) => {
+  handler: async ({ tenantId, conversationId, messageId, recovered }, { services, attempt, log }) => {
     const mirror = await mirrorOf(services, tenantId, conversationId);
-    if (!mirror) return;
+    if (!mirror || (await alreadyPosted(services, tenantId, mirror, messageId))) return;
     const integration = await loadIntegration(services, tenantId, mirror.integration_id);
     if (integration.status !== 'active') return void log.warn({ integration: integration.id }, 'approval notice not sent: integration disabled');
     const message = await services.db.withTenant(tenantId, async (tx) => {
@@ -58,7 +65,7 @@ export const approvalNoticeJob = defineJob({
         botClient(services, integration),
         chatwootId,
         { content: message.content, idempotencyKey: `atrium:notice:${messageId}` },
-        attempt > 1,
+        attempt > 1 || recovered === true,
       );
     } catch (error) {
       if (isChatwootError(error) && error.retryable) throw error;
@@ -66,7 +73,9 @@ export const approvalNoticeJob = defineJob({
     }
     await services.db.withTenant(tenantId, async (tx) => {
       // links the Chatwoot message to the Atrium message already stored (no second copy in `messages`)
-      await mirrorMessage(tx, tenantId, integration.id, mirror, { id: posted.id, author: 'bot', content: message.content, messageId });
+      const mirrored = await mirrorMessage(tx, tenantId, integration.id, mirror, { id: posted.id, author: 'bot', content: message.content, messageId });
+      // Chatwoot's echo of the post may have been mirrored first: link it, so the sweep knows the notice was posted
+      if (!mirrored) await linkPosted(tx, tenantId, integration.id, posted.id, messageId);
       await recordActivity(tx, services.bus, tenantId, {
         type: 'chatwoot.approval_notice_posted',
         actor: 'bot',
@@ -78,14 +87,70 @@ export const approvalNoticeJob = defineJob({
   },
 });
 
+/** One job per notice, ever: the sweep reuses the key, so it can only add a job the queue never got. */
+const enqueueNotice = (services: Services, tenantId: string, notice: { conversationId: string; messageId: string }, recovered = false) =>
+  services.queue.enqueue(
+    approvalNoticeJob,
+    { tenantId, conversationId: notice.conversationId, messageId: notice.messageId, recovered },
+    { idempotencyKey: `chatwoot-approval-notice:${notice.messageId}` },
+  );
+
 /** Every approval outcome that told a customer something is forwarded, if the conversation is a Chatwoot one. */
 export function forwardApprovalNotices(services: Services): void {
   onApprovalOutcome(services, async ({ tenantId, notice }) => {
     if (!notice || !(await mirrorOf(services, tenantId, notice.conversationId))) return;
-    await services.queue.enqueue(
-      approvalNoticeJob,
-      { tenantId, conversationId: notice.conversationId, messageId: notice.messageId },
-      { idempotencyKey: `chatwoot-approval-notice:${notice.messageId}` },
-    );
+    await enqueueNotice(services, tenantId, notice);
   });
 }
+
+/** Past this, an unposted notice is stale news; the job's own retries (5, over ~15 s) are long over before it. */
+const NOTICE_WINDOW_SECONDS = 30 * 60;
+
+/**
+ * The notices written into Chatwoot conversations in the window that have no Chatwoot message linked to them: their
+ * hand-over to the queue was lost (a crash after the decision's commit, Redis down). Returns how many were enqueued.
+ */
+export async function sweepApprovalNotices(services: Services, tenantId: string, olderThanSeconds: number): Promise<number> {
+  const unposted = await services.db.withTenant(
+    tenantId,
+    async (tx) => {
+      const notices = await recentApprovalNotices(tx, tenantId, { olderThanSeconds, withinSeconds: NOTICE_WINDOW_SECONDS });
+      if (!notices.length) return [];
+      const r = await tx.query<{ conversation_id: string; message_id: string }>(
+        `SELECT n.conversation_id, n.message_id FROM unnest($2::uuid[], $3::uuid[]) AS n(conversation_id, message_id)
+           JOIN chatwoot_conversations cc ON cc.tenant_id = $1 AND cc.conversation_id = n.conversation_id
+          WHERE NOT EXISTS (SELECT 1 FROM chatwoot_messages cm
+                             WHERE cm.tenant_id = $1 AND cm.integration_id = cc.integration_id
+                               AND cm.chatwoot_conversation_id = cc.chatwoot_conversation_id AND cm.message_id = n.message_id)`,
+        [tenantId, notices.map((n) => n.conversationId), notices.map((n) => n.messageId)],
+      );
+      return r.rows;
+    },
+    { readOnly: true },
+  );
+  for (const n of unposted) await enqueueNotice(services, tenantId, { conversationId: n.conversation_id, messageId: n.message_id }, true);
+  return unposted.length;
+}
+
+async function alreadyPosted(services: Services, tenantId: string, mirror: MirrorWithIntegration, messageId: string): Promise<boolean> {
+  const r = await services.db.withTenant(
+    tenantId,
+    (tx) =>
+      tx.query(`SELECT 1 FROM chatwoot_messages WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 AND message_id = $4`, [
+        tenantId,
+        mirror.integration_id,
+        mirror.chatwoot_conversation_id,
+        messageId,
+      ]),
+    { readOnly: true },
+  );
+  return r.rows.length > 0;
+}
+
+const linkPosted = (tx: Queryable, tenantId: string, integrationId: string, chatwootMessageId: number, messageId: string) =>
+  tx.query(`UPDATE chatwoot_messages SET message_id = $4 WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = $3 AND message_id IS NULL`, [
+    tenantId,
+    integrationId,
+    chatwootMessageId,
+    messageId,
+  ]);
