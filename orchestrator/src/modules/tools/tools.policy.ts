@@ -1,7 +1,9 @@
 import { allow } from '../identity/policy';
 
-// Reading the catalogue is harmless; changing it, or running a tool by hand, is an admin's job.
-// Whether a chat principal may trigger a tool is decided per tool (allowed_roles/allowed_groups).
+// Reading the catalogue is harmless; changing it is an admin's job. Running a tool by hand
+// (POST /v1/tools/:id/test) is tools:execute: admins, and agents working a customer's case. Whether a
+// chat principal or an agent may trigger a given tool is decided per tool (allowed_roles/allowed_groups);
+// tools:manage holders may test any tool, since they are the ones who configure it.
 export const toolPolicies = [
   ...['tenant_admin', 'approver', 'agent', 'viewer'].map((role) => allow(role, 'tools:read')),
   allow('tenant_admin', 'tools:manage'),

@@ -73,10 +73,11 @@ export const toolRoutes = [
   defineRoute({
     method: 'post',
     path: '/v1/tools/:id/test',
+    // tools:execute (admins, agents): the tool's own allowed roles/groups still bind whoever cannot manage tools
     summary: 'Run a tool with sample input, as the assistant would (approval rules still apply)',
     tags,
     auth: 'tenant',
-    permission: 'tools:manage',
+    permission: 'tools:execute',
     params: toolIdParams,
     body: testToolBody,
     response: toolOutcomeSchema,
@@ -86,6 +87,7 @@ export const toolRoutes = [
         tenant: ctx.tenant,
         principal: ctx.principal,
         source: 'test',
+        configurer: ctx.services.authz.can(ctx.principal, 'tools:manage', ctx.tenant),
         toolId: params.id,
         input: body.input,
         requestId: ctx.requestId,

@@ -9,7 +9,7 @@ export default async function ToolsPage() {
   return (
     <>
       <PageHeader title="Tools" description="n8n workflows and HTTP endpoints the assistant can use, risk-tiered." />
-      <ToolsView canExecute={can(tenant, 'tools:manage')} />
+      <ToolsView canExecute={can(tenant, 'tools:execute')} />
     </>
   );
 }
