@@ -68,6 +68,10 @@ const atrium = await createTestAtrium({
     LLM_DEFAULT_CHAIN: 'openai:gpt-4o-mini',
     LOG_LEVEL: 'warn',
     DATABASE_POOL_SIZE: String(CONCURRENCY + 4),
+    // One API key sends every turn of the bench, faster than a person would: the limiter still runs on each request,
+    // with a budget the bench cannot exhaust (the default 600/min stopped long runs with 429s).
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_TENANT_PER_MINUTE: '1000000',
   },
 });
 const server = atrium.app.listen(0, '127.0.0.1');
