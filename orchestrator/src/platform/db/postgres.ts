@@ -8,15 +8,31 @@ import { beginInTenantScope, type TenantTransactionOptions } from './tenant-scop
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/**
+ * Parameterised statements run as named prepared statements: each connection parses a statement text once, and later
+ * executions send only its parameters. On loopback the sender's write carries the whole TCP path, so the bytes of a
+ * long statement (hybrid search, a turn's CTEs) re-sent on every call cost the API real CPU, and PostgreSQL re-parsed
+ * them. Plans are still made per execution (plan_cache_mode, below): a cached generic plan would ignore the
+ * transaction-local planner settings search depends on. Texts built with a variable shape get a name each, up to a bound.
+ */
+const MAX_NAMED = 1_000;
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (!name && statementNames.size < MAX_NAMED) statementNames.set(sql, (name = `atrium_${statementNames.size}`));
+  return name;
+}
+
 const wrap = (client: pg.PoolClient | pg.Client | pg.Pool): Queryable => ({
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-    const r = await client.query(sql, params as unknown[] | undefined);
+    const name = params?.length ? statementName(sql) : undefined;
+    const r = name ? await client.query({ name, text: sql, values: params as unknown[] }) : await client.query(sql, params as unknown[] | undefined);
     return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
   },
 });
 
 export function createPostgresDb(url: string, poolSize: number): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000, options: '-c plan_cache_mode=force_custom_plan' });
   pool.on('error', () => undefined); // idle client errors surface on the next query; don't crash the process
   let closing: Promise<void> | undefined;
 
