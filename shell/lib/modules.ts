@@ -9,6 +9,7 @@ export const MODULES = [
   { key: 'tools', label: 'Tools', href: '/tools', ability: 'tools:read', icon: 'Wrench', group: 'Build' },
   { key: 'usage', label: 'Usage', href: '/usage', ability: 'usage:read', icon: 'BarChart3', group: 'Govern' },
   { key: 'audit', label: 'Audit log', href: '/audit', ability: 'audit:read', icon: 'ScrollText', group: 'Govern' },
+  { key: 'compliance', label: 'Compliance', href: '/compliance', ability: 'compliance:read', icon: 'ClipboardCheck', group: 'Govern' },
   { key: 'settings', label: 'Settings', href: '/settings', ability: 'config:read', icon: 'Settings', group: 'Govern' },
 ] as const;
 

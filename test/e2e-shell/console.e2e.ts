@@ -201,6 +201,7 @@ const API_OF: Record<ModuleKey, { method: 'GET' | 'POST'; path: string; body?: u
   tools: { method: 'GET', path: '/v1/tools' },
   usage: { method: 'GET', path: '/v1/admin/usage' },
   audit: { method: 'GET', path: '/v1/admin/audit-logs' },
+  compliance: { method: 'GET', path: '/v1/admin/compliance/report' },
   settings: { method: 'GET', path: '/v1/admin/config' },
 };
 

@@ -1,7 +1,20 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { Activity, BarChart3, BookOpen, Inbox, MessagesSquare, ScrollText, Settings, ShieldCheck, Sparkles, Wrench, type LucideIcon } from 'lucide-react';
+import {
+  Activity,
+  BarChart3,
+  BookOpen,
+  ClipboardCheck,
+  Inbox,
+  MessagesSquare,
+  ScrollText,
+  Settings,
+  ShieldCheck,
+  Sparkles,
+  Wrench,
+  type LucideIcon,
+} from 'lucide-react';
 import { cn } from '@/lib/cn';
 import type { ModuleDef } from '@/lib/modules';
 
@@ -15,6 +28,7 @@ const ICONS: Record<ModuleDef['icon'], LucideIcon> = {
   Wrench,
   BarChart3,
   ScrollText,
+  ClipboardCheck,
   Settings,
 };
 

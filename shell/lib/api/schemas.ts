@@ -252,6 +252,53 @@ export const chatwootAccountsSchema = z.object({
   items: z.array(z.object({ id: z.string(), status: z.string(), base_url: z.string(), account_id: z.number() }).loose()),
 });
 
+/** The compliance report: the one page a compliance officer files (retention, encryption, chain, DSAR, safety, evidence). */
+const assuranceRun = { run_id: z.string(), finished_at: z.string(), config_version: z.number(), covers_config_in_force: z.boolean() };
+export const complianceSchema = z
+  .object({
+    generated_at: z.string(),
+    config_version: z.number(),
+    retention: z.object({
+      data_retention_days: z.number(),
+      audit_log_retention_days: z.number(),
+      memory_ttl_days: z.number(),
+      last_purge: z.object({ at: z.string(), counts: z.record(z.string(), z.unknown()) }).nullable(),
+    }),
+    encryption: z.object({
+      algorithm: z.string(),
+      key_configured: z.boolean(),
+      sealed_secrets: z.number(),
+      secrets_on_old_key: z.number(),
+      database_tls: z.boolean(),
+    }),
+    audit_chain: z
+      .object({ ok: z.boolean(), checked: z.number(), last_seq: z.number(), first_broken: z.object({ seq: z.number(), reason: z.string() }).nullable() })
+      .loose(),
+    dsar: z.object({
+      total: z.number(),
+      erased_subjects: z.number(),
+      recent: z.array(z.object({ id: z.string(), type: z.string(), status: z.string(), created_at: z.string(), completed_at: z.string().nullable() })),
+    }),
+    safety: z
+      .object({
+        redact_pii_in_model_input: z.boolean(),
+        redact_pii_in_output: z.boolean(),
+        injection_action: z.string(),
+        secret_scanning: z.boolean(),
+        dlp_rules: z.array(z.object({ name: z.string(), action: z.string() })),
+        memory_requires_consent: z.boolean(),
+      })
+      .loose(),
+    assurance: z.object({
+      red_team: z
+        .object({ ...assuranceRun, verdict: z.enum(['pass', 'fail']), passed: z.number(), total: z.number(), sets: z.array(z.string()).nullable() })
+        .nullable(),
+      evals: z.array(z.object({ ...assuranceRun, suite_id: z.string(), suite: z.string(), score: z.number().nullable() })),
+    }),
+  })
+  .loose();
+export type Compliance = z.infer<typeof complianceSchema>;
+
 // ---- The API's declared answers must parse with the console's schemas (checked by tsc against openapi.d.ts) --------
 /** Everything the API may send is acceptable to our (lenient) parser. */
 type Accepts<Ours, Theirs> = [Theirs] extends [Ours] ? true : never;
@@ -262,6 +309,7 @@ export const sourcesListContract: Accepts<z.input<typeof sourceSchema>, Item<Ok<
 export const knowledgeSearchContract: Accepts<z.input<typeof searchResultSchema>, Ok<'/v1/knowledge/search', 'post'>> = true;
 export const auditListContract: Accepts<z.input<typeof auditPageSchema>, Ok<'/v1/admin/audit-logs', 'get'>> = true;
 export const usageReportContract: Accepts<z.input<typeof usageSchema>, Ok<'/v1/admin/usage', 'get'>> = true;
+export const complianceReportContract: Accepts<z.input<typeof complianceSchema>, Ok<'/v1/admin/compliance/report', 'get'>> = true;
 export const conversationsListContract: Accepts<z.input<typeof conversationListSchema>, Ok<'/v1/conversations', 'get'>> = true;
 export const conversationDetailContract: Accepts<z.input<typeof conversationDetailSchema>, Ok<'/v1/conversations/{id}', 'get'>> = true;
 export const toolsListContract: Accepts<z.input<typeof toolSchema>, Item<Ok<'/v1/tools', 'get'>>> = true;
