@@ -12,8 +12,9 @@ pg.types.setTypeParser(1700, (v) => Number(v));
  * Parameterised statements run as named prepared statements: each connection parses a statement text once, and later
  * executions send only its parameters. On loopback the sender's write carries the whole TCP path, so the bytes of a
  * long statement (hybrid search, a turn's CTEs) re-sent on every call cost the API real CPU, and PostgreSQL re-parsed
- * them. Plans are still made per execution (plan_cache_mode, below): a cached generic plan would ignore the
- * transaction-local planner settings search depends on. Texts built with a variable shape get a name each, up to a bound.
+ * them. PostgreSQL's plan cache then plans a statement for its first calls and may keep a generic plan after that
+ * (no planning at all: most of a short statement's server time); search, whose plan depends on transaction-local
+ * settings, opts out (knowledge/retrieval/vector.ts). Texts built with a variable shape get a name each, up to a bound.
  */
 const MAX_NAMED = 1_000;
 const statementNames = new Map<string, string>();
@@ -32,7 +33,7 @@ const wrap = (client: pg.PoolClient | pg.Client | pg.Pool): Queryable => ({
 });
 
 export function createPostgresDb(url: string, poolSize: number): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000, options: '-c plan_cache_mode=force_custom_plan' });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
   pool.on('error', () => undefined); // idle client errors surface on the next query; don't crash the process
   let closing: Promise<void> | undefined;
 

@@ -31,6 +31,9 @@ export function knnSettings(efSearch: number, limit: number, forceHnsw: boolean)
     // Disabled sorts add a huge constant to the plan's cost, which then crosses jit_above_cost: JIT compiling the
     // hybrid statement took ~770 ms of an 800 ms SciFact search. JIT never pays off for queries of milliseconds.
     jit: 'off',
+    // Search statements are prepared (platform/db/postgres.ts) but planned on every call: a cached generic plan would
+    // keep the HNSW-or-exact choice made under another tenant's size and settings.
+    plan_cache_mode: 'force_custom_plan',
     'hnsw.iterative_scan': 'relaxed_order',
     'hnsw.ef_search': String(Math.max(efSearch, limit)),
     ...(forceHnsw ? { enable_sort: 'off' } : {}),
