@@ -35,6 +35,8 @@ export interface paths {
                 last_used_at: string | null;
                 revoked_at: string | null;
                 created_at: string;
+                /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+                abilities: 'revoke'[];
               }[];
             };
           };
@@ -141,6 +143,8 @@ export interface paths {
               last_used_at: string | null;
               revoked_at: string | null;
               created_at: string;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: 'revoke'[];
               /** @description The secret key. Shown only once; Atrium stores only its hash. */
               key: string;
             };
@@ -250,6 +254,8 @@ export interface paths {
               last_used_at: string | null;
               revoked_at: string | null;
               created_at: string;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: 'revoke'[];
             };
           };
         };
@@ -2357,6 +2363,8 @@ export interface paths {
                 last_synced_at: string | null;
                 document_count: number;
                 created_at: string;
+                /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+                abilities: ('update' | 'delete' | 'sync')[];
               }[];
             };
           };
@@ -2516,6 +2524,8 @@ export interface paths {
               last_synced_at: string | null;
               document_count: number;
               created_at: string;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: ('update' | 'delete' | 'sync')[];
             };
           };
         };
@@ -2630,6 +2640,8 @@ export interface paths {
               last_synced_at: string | null;
               document_count: number;
               created_at: string;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: ('update' | 'delete' | 'sync')[];
             };
           };
         };
@@ -2752,6 +2764,8 @@ export interface paths {
               last_synced_at: string | null;
               document_count: number;
               created_at: string;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: ('update' | 'delete' | 'sync')[];
             };
           };
         };
@@ -2953,6 +2967,8 @@ export interface paths {
                 last_synced_at: string | null;
                 document_count: number;
                 created_at: string;
+                /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+                abilities: ('update' | 'delete' | 'sync')[];
               };
             };
           };
@@ -3087,6 +3103,8 @@ export interface paths {
               created_at: string;
               updated_at: string;
               indexed_at: string | null;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: 'delete'[];
             };
           };
         };
@@ -3208,6 +3226,8 @@ export interface paths {
                 created_at: string;
                 updated_at: string;
                 indexed_at: string | null;
+                /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+                abilities: 'delete'[];
               }[];
             };
           };
@@ -3336,6 +3356,8 @@ export interface paths {
               created_at: string;
               updated_at: string;
               indexed_at: string | null;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: 'delete'[];
             };
           };
         };
@@ -3454,6 +3476,8 @@ export interface paths {
               created_at: string;
               updated_at: string;
               indexed_at: string | null;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: 'delete'[];
             };
           };
         };
@@ -7681,6 +7705,8 @@ export interface paths {
                 enabled: boolean;
                 created_by: string;
                 created_at: string;
+                /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+                abilities: ('delete' | 'deliveries')[];
               }[];
             };
           };
@@ -7793,6 +7819,8 @@ export interface paths {
               enabled: boolean;
               created_by: string;
               created_at: string;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: ('delete' | 'deliveries')[];
               /** @description Standard Webhooks signing secret (whsec_…), shown once. Verify deliveries with any Standard Webhooks library. */
               secret: string;
             };
@@ -9033,6 +9061,8 @@ export interface paths {
                 base_url: string;
                 account_id: number;
                 inbox_ids: number[];
+                /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+                abilities: ('disconnect' | 'sync_agents')[];
               }[];
             };
           };
@@ -9281,6 +9311,8 @@ export interface paths {
               webhook_url: string;
               dashboard_app_url: string;
               created_at: string;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: ('disconnect' | 'sync_agents')[];
             };
           };
         };
@@ -9823,6 +9855,8 @@ export interface paths {
                 created_by: string;
                 created_at: string;
                 updated_at: string;
+                /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+                abilities: ('update' | 'delete' | 'test')[];
               }[];
             };
           };
@@ -10004,6 +10038,8 @@ export interface paths {
               created_by: string;
               created_at: string;
               updated_at: string;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: ('update' | 'delete' | 'test')[];
               /** @description HTTP bindings only, shown once: verify x-atrium-signature with it. */
               signing_secret?: string;
             };
@@ -10146,6 +10182,8 @@ export interface paths {
               created_by: string;
               created_at: string;
               updated_at: string;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: ('update' | 'delete' | 'test')[];
             };
           };
         };
@@ -10318,6 +10356,8 @@ export interface paths {
               created_by: string;
               created_at: string;
               updated_at: string;
+              /** @description What the caller may do with this resource now; the shell renders these as buttons. */
+              abilities: ('update' | 'delete' | 'test')[];
             };
           };
         };

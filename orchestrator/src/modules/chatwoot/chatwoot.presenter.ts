@@ -1,3 +1,5 @@
+import { grantedAbilities } from '../../platform/http/abilities';
+import type { TenantContext } from '../../platform/http/context';
 import type { ChatwootAccount, ChatwootIntegration } from './integration-store';
 
 /** Allowlisted output of the Chatwoot bridge: secrets and tokens never appear here. */
@@ -12,7 +14,11 @@ export const webhookUrl = (publicUrl: string, integrationId: string) => `${trimS
  */
 export const dashboardAppUrl = (publicUrl: string, integrationId: string) => `${trimSlash(publicUrl)}/chatwoot/panel?integration=${integrationId}`;
 
-export function presentIntegration(integration: ChatwootIntegration, publicUrl: string) {
+/** DELETE /v1/integrations/chatwoot/:id and POST …/:id/agents/sync, each guarded by its route's permission. */
+const INTEGRATION_GUARDS = { disconnect: 'integrations:manage', sync_agents: 'integrations:manage' } as const;
+
+export function presentIntegration(ctx: TenantContext, integration: ChatwootIntegration) {
+  const publicUrl = ctx.services.config.publicUrl;
   return {
     id: integration.id,
     name: integration.name,
@@ -27,10 +33,13 @@ export function presentIntegration(integration: ChatwootIntegration, publicUrl: 
     webhook_url: webhookUrl(publicUrl, integration.id),
     dashboard_app_url: dashboardAppUrl(publicUrl, integration.id),
     created_at: new Date(integration.createdAt).toISOString(),
+    abilities: grantedAbilities(ctx, INTEGRATION_GUARDS),
   };
 }
 
-export function presentAccount(account: ChatwootAccount) {
+/** Listed to every reader of conversations (the console's Inbox); only integration managers get abilities. */
+export function presentAccount(ctx: TenantContext, account: ChatwootAccount) {
   const { base_url, account_id, inbox_ids } = account.config;
-  return { id: account.id, name: account.name, status: account.status, base_url, account_id, inbox_ids };
+  const abilities = grantedAbilities(ctx, INTEGRATION_GUARDS);
+  return { id: account.id, name: account.name, status: account.status, base_url, account_id, inbox_ids, abilities };
 }

@@ -46,7 +46,7 @@ export const chatwootRoutes = [
     response: accountsResponse,
     handler: async ({ ctx }) => {
       const accounts = await ctx.services.db.withTenant(ctx.tenant.id, (tx) => listAccounts(tx, ctx.tenant.id), { readOnly: true });
-      return { items: accounts.map(presentAccount) };
+      return { items: accounts.map((a) => presentAccount(ctx, a)) };
     },
   }),
   defineRoute({
@@ -61,7 +61,7 @@ export const chatwootRoutes = [
     handler: async ({ ctx, params }) => {
       const found = await ctx.services.db.withTenant(ctx.tenant.id, (tx) => readIntegration(ctx.services, tx, ctx.tenant.id, params.id));
       if (!found) throw new AppError('NOT_FOUND', 'Chatwoot integration was not found');
-      return presentIntegration(found, ctx.services.config.publicUrl);
+      return presentIntegration(ctx, found);
     },
   }),
   defineRoute({

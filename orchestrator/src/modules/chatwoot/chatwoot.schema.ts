@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ABILITIES_DESCRIPTION } from '../../platform/http/abilities';
 
 /** Request, response and stored-JSON schemas of the Chatwoot bridge. */
 
@@ -50,11 +51,12 @@ export const integrationResponse = z.object({
   webhook_url: z.string(),
   dashboard_app_url: z.string(),
   created_at: z.string(),
+  abilities: z.array(z.enum(['disconnect', 'sync_agents'])).describe(ABILITIES_DESCRIPTION),
 });
 export const connectResponse = integrationResponse.pick({ id: true, webhook_url: true, agent_bot_id: true, dashboard_app_url: true });
 /** Where the tenant's human agents answer, for the console's Inbox: any reader of conversations may know it. */
 export const accountsResponse = z.object({
-  items: z.array(integrationResponse.pick({ id: true, name: true, status: true, base_url: true, account_id: true, inbox_ids: true })),
+  items: z.array(integrationResponse.pick({ id: true, name: true, status: true, base_url: true, account_id: true, inbox_ids: true, abilities: true })),
 });
 
 export const deliveryAck = z.object({

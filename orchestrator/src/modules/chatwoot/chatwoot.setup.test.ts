@@ -46,7 +46,15 @@ describe('connecting Chatwoot', () => {
     const r = await h.atrium.http.get('/v1/integrations/chatwoot').set(bearer(key));
     expect(r.status).toBe(200);
     expect(r.body.items).toEqual([
-      { id: h.integrationId, name: 'Chatwoot', status: 'active', base_url: h.fake.url, account_id: h.fake.account.id, inbox_ids: [h.fake.inbox.id] },
+      {
+        id: h.integrationId,
+        name: 'Chatwoot',
+        status: 'active',
+        base_url: h.fake.url,
+        account_id: h.fake.account.id,
+        inbox_ids: [h.fake.inbox.id],
+        abilities: [],
+      },
     ]);
     const other = await buildTenant(h.atrium.services);
     const elsewhere = await buildApiKey(h.atrium.services, other, { scopes: ['agent'] });

@@ -1,3 +1,6 @@
+import { grantedAbilities } from '../../platform/http/abilities';
+import type { TenantContext } from '../../platform/http/context';
+
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 export interface ApiKeyRow {
@@ -11,8 +14,13 @@ export interface ApiKeyRow {
   created_at: Date;
 }
 
+/** `revoke` is DELETE /v1/auth/api-keys/:id (api_keys:manage); a key already revoked offers nothing more. */
+function apiKeyAbilities(ctx: TenantContext, row: ApiKeyRow): 'revoke'[] {
+  return row.revoked_at ? [] : grantedAbilities(ctx, { revoke: 'api_keys:manage' });
+}
+
 /** Never includes the hash; the secret itself is only added once, by the create route. */
-export function presentApiKey(row: ApiKeyRow) {
+export function presentApiKey(ctx: TenantContext, row: ApiKeyRow) {
   return {
     id: row.id,
     name: row.name,
@@ -22,5 +30,6 @@ export function presentApiKey(row: ApiKeyRow) {
     last_used_at: iso(row.last_used_at),
     revoked_at: iso(row.revoked_at),
     created_at: iso(row.created_at)!,
+    abilities: apiKeyAbilities(ctx, row),
   };
 }

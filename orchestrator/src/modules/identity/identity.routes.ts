@@ -20,7 +20,7 @@ export const identityRoutes = [
     status: 201,
     handler: async ({ ctx, body }) => {
       const { row, key } = await createApiKey({ ctx, name: body.name, scopes: body.scopes, expiresAt: body.expires_at });
-      return { ...presentApiKey(row), key };
+      return { ...presentApiKey(ctx, row), key };
     },
   }),
   defineRoute({
@@ -35,7 +35,7 @@ export const identityRoutes = [
       const r = await ctx.services.db.withTenant(ctx.tenant.id, (tx) =>
         tx.query<ApiKeyRow>('SELECT id, name, prefix, scopes, expires_at, last_used_at, revoked_at, created_at FROM api_keys ORDER BY created_at DESC'),
       );
-      return { items: r.rows.map(presentApiKey) };
+      return { items: r.rows.map((row) => presentApiKey(ctx, row)) };
     },
   }),
   defineRoute({
@@ -52,7 +52,7 @@ export const identityRoutes = [
         tx.query<ApiKeyRow>('SELECT id, name, prefix, scopes, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE id = $1', [params.id]),
       );
       if (!r.rows[0]) throw notFound('API key');
-      return presentApiKey(r.rows[0]);
+      return presentApiKey(ctx, r.rows[0]);
     },
   }),
   defineRoute({

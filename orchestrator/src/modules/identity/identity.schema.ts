@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ABILITIES_DESCRIPTION } from '../../platform/http/abilities';
 
 /** A scope is a role name (grants that role's actions) or a `resource:verb` action, wildcards allowed. */
 export const scopeSchema = z
@@ -21,6 +22,7 @@ export const apiKeySchema = z.object({
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),
   created_at: z.string(),
+  abilities: z.array(z.enum(['revoke'])).describe(ABILITIES_DESCRIPTION),
 });
 
 export const createdApiKeySchema = apiKeySchema.extend({

@@ -1,12 +1,18 @@
 import type { z } from 'zod';
+import { grantedAbilities } from '../../platform/http/abilities';
+import type { TenantContext } from '../../platform/http/context';
 import type { DocumentRow } from './document-store';
 import type { documentSchema, sourceSchema } from './knowledge.schema';
 import type { SourceRow } from './source-store';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
+/** Each ability is guarded by the permission of its route (knowledge.routes.ts). */
+const DOCUMENT_GUARDS = { delete: 'knowledge:write' } as const;
+const SOURCE_GUARDS = { update: 'knowledge:write', delete: 'knowledge:write', sync: 'knowledge:write' } as const;
+
 /** Allowlists what a client sees of a document: no tenant id, no embedder internals. */
-export function presentDocument(row: DocumentRow): z.infer<typeof documentSchema> {
+export function presentDocument(ctx: TenantContext, row: DocumentRow): z.infer<typeof documentSchema> {
   return {
     id: row.id,
     source_id: row.source_id,
@@ -23,10 +29,12 @@ export function presentDocument(row: DocumentRow): z.infer<typeof documentSchema
     created_at: iso(row.created_at)!,
     updated_at: iso(row.updated_at)!,
     indexed_at: iso(row.indexed_at),
+    abilities: grantedAbilities(ctx, DOCUMENT_GUARDS),
   };
 }
 
-export function presentSource(row: SourceRow): z.infer<typeof sourceSchema> {
+/** Only a web source can be crawled again (the sync route refuses others), so only it offers `sync`. */
+export function presentSource(ctx: TenantContext, row: SourceRow): z.infer<typeof sourceSchema> {
   return {
     id: row.id,
     kind: row.kind,
@@ -39,5 +47,6 @@ export function presentSource(row: SourceRow): z.infer<typeof sourceSchema> {
     last_synced_at: iso(row.last_synced_at),
     document_count: row.document_count,
     created_at: iso(row.created_at)!,
+    abilities: grantedAbilities(ctx, SOURCE_GUARDS).filter((a) => a !== 'sync' || row.kind === 'web'),
   };
 }

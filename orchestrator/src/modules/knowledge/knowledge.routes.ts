@@ -44,7 +44,7 @@ export const knowledgeRoutes = [
     body: createSourceBody,
     response: sourceSchema,
     status: 201,
-    handler: async ({ ctx, body }) => presentSource(await createSource({ ctx, input: body })),
+    handler: async ({ ctx, body }) => presentSource(ctx, await createSource({ ctx, input: body })),
   }),
   defineRoute({
     method: 'get',
@@ -56,7 +56,7 @@ export const knowledgeRoutes = [
     response: z.object({ items: z.array(sourceSchema) }),
     handler: async ({ ctx }) => {
       const r = await ctx.services.db.withTenant(ctx.tenant.id, (tx) => tx.query<SourceRow>(`${SOURCE_SELECT} ORDER BY s.created_at`));
-      return { items: r.rows.map(presentSource) };
+      return { items: r.rows.map((row) => presentSource(ctx, row)) };
     },
   }),
   defineRoute({
@@ -68,7 +68,7 @@ export const knowledgeRoutes = [
     permission: 'knowledge:read',
     params: idParams,
     response: sourceSchema,
-    handler: async ({ ctx, params }) => presentSource(await ctx.services.db.withTenant(ctx.tenant.id, (tx) => getSource(tx, params.id))),
+    handler: async ({ ctx, params }) => presentSource(ctx, await ctx.services.db.withTenant(ctx.tenant.id, (tx) => getSource(tx, params.id))),
   }),
   defineRoute({
     method: 'put',
@@ -80,7 +80,7 @@ export const knowledgeRoutes = [
     params: idParams,
     body: updateSourceBody,
     response: sourceSchema,
-    handler: async ({ ctx, params, body }) => presentSource(await updateSource({ ctx, id: params.id, input: body })),
+    handler: async ({ ctx, params, body }) => presentSource(ctx, await updateSource({ ctx, id: params.id, input: body })),
   }),
   defineRoute({
     method: 'delete',
@@ -109,7 +109,7 @@ export const knowledgeRoutes = [
       const source = await ctx.services.db.withTenant(ctx.tenant.id, (tx) => getSource(tx, params.id));
       if (source.kind !== 'web') throw new AppError('VALIDATION', `Only web sources can be synced; this one is "${source.kind}"`);
       await ctx.services.queue.enqueue(syncSourceJob, { tenantId: ctx.tenant.id, sourceId: source.id });
-      return { accepted: true, source: presentSource(source) };
+      return { accepted: true, source: presentSource(ctx, source) };
     },
   }),
   defineRoute({
@@ -143,7 +143,7 @@ export const knowledgeRoutes = [
         sourceId: body.source_id,
         externalKey: body.source_id ? file.originalname : undefined,
       });
-      return presentDocument(doc);
+      return presentDocument(ctx, doc);
     },
   }),
   defineRoute({
@@ -169,7 +169,7 @@ export const knowledgeRoutes = [
         sourceId: body.source_id,
         externalKey: body.external_key,
       });
-      return presentDocument(doc);
+      return presentDocument(ctx, doc);
     },
   }),
   defineRoute({
@@ -191,7 +191,7 @@ export const knowledgeRoutes = [
           [access.seesAllGroups, access.groups, query.source_id ?? null, query.status ?? null, query.limit],
         ),
       );
-      return { items: r.rows.map(presentDocument) };
+      return { items: r.rows.map((row) => presentDocument(ctx, row)) };
     },
   }),
   defineRoute({
@@ -213,7 +213,7 @@ export const knowledgeRoutes = [
         ]),
       );
       if (!r.rows[0]) throw notFound('Document');
-      return presentDocument(r.rows[0]);
+      return presentDocument(ctx, r.rows[0]);
     },
   }),
   defineRoute({

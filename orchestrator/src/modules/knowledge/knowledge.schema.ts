@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ABILITIES_DESCRIPTION } from '../../platform/http/abilities';
 
 /** Request, response and job schemas of the knowledge API (OpenAPI is generated from these). */
 const groupName = z.string().trim().min(1).max(200);
@@ -51,6 +52,7 @@ export const documentSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   indexed_at: z.string().nullable(),
+  abilities: z.array(z.enum(['delete'])).describe(ABILITIES_DESCRIPTION),
 });
 
 export const listDocumentsQuery = z.object({
@@ -96,6 +98,7 @@ export const sourceSchema = z.object({
   last_synced_at: z.string().nullable(),
   document_count: z.number(),
   created_at: z.string(),
+  abilities: z.array(z.enum(['update', 'delete', 'sync'])).describe(ABILITIES_DESCRIPTION),
 });
 
 export const searchBody = z.strictObject({

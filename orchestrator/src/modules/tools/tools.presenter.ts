@@ -1,4 +1,7 @@
-import { bindingSchema, type Risk, type ToolBinding } from './tools.schema';
+import { grantedAbilities } from '../../platform/http/abilities';
+import type { TenantContext } from '../../platform/http/context';
+import { mayTrigger } from './tool-rules';
+import { bindingSchema, type Risk, type TOOL_ABILITIES, type ToolBinding } from './tools.schema';
 
 export interface ToolRow {
   id: string;
@@ -21,8 +24,22 @@ export interface ToolRow {
 export const TOOL_COLUMNS =
   'id, name, description, input_schema, risk, needs_approval, rate_limit_per_minute, allowed_roles, allowed_groups, binding, signing_secret_sealed, enabled, created_by, created_at, updated_at';
 
+type ToolAbility = (typeof TOOL_ABILITIES)[number];
+/** Each ability is guarded by the permission of its route (tools.routes.ts). */
+const TOOL_GUARDS: Record<ToolAbility, string> = { update: 'tools:manage', delete: 'tools:manage', test: 'tools:execute' };
+
+/**
+ * A test run is refused by invokeTool for a disabled tool, and for a caller who cannot manage tools unless the
+ * tool's own allowed roles/groups admit them (mayTrigger), so `test` is only offered where it would run.
+ */
+function toolAbilities(ctx: TenantContext, t: ToolRow): ToolAbility[] {
+  const configurer = ctx.services.authz.can(ctx.principal, 'tools:manage', ctx.tenant);
+  const runnable = t.enabled && (configurer || mayTrigger(t, ctx.principal));
+  return grantedAbilities(ctx, TOOL_GUARDS).filter((a) => a !== 'test' || runnable);
+}
+
 /** Allowlisted view of a tool; the sealed signing secret never leaves. */
-export const presentTool = (t: ToolRow) => ({
+export const presentTool = (ctx: TenantContext, t: ToolRow) => ({
   id: t.id,
   name: t.name,
   description: t.description,
@@ -37,6 +54,7 @@ export const presentTool = (t: ToolRow) => ({
   created_by: t.created_by,
   created_at: new Date(t.created_at).toISOString(),
   updated_at: new Date(t.updated_at).toISOString(),
+  abilities: toolAbilities(ctx, t),
 });
 
 export interface ExecutionRow {

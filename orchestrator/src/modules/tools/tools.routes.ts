@@ -23,7 +23,7 @@ export const toolRoutes = [
     status: 201,
     handler: async ({ ctx, body }) => {
       const { tool, signingSecret } = await createTool({ ctx, input: body });
-      return { ...presentTool(tool), signing_secret: signingSecret };
+      return { ...presentTool(ctx, tool), signing_secret: signingSecret };
     },
   }),
   defineRoute({
@@ -34,7 +34,9 @@ export const toolRoutes = [
     auth: 'tenant',
     permission: 'tools:read',
     response: z.object({ items: z.array(toolSchema) }),
-    handler: async ({ ctx }) => ({ items: (await ctx.services.db.withTenant(ctx.tenant.id, (tx) => listTools(tx, ctx.tenant.id))).map(presentTool) }),
+    handler: async ({ ctx }) => ({
+      items: (await ctx.services.db.withTenant(ctx.tenant.id, (tx) => listTools(tx, ctx.tenant.id))).map((t) => presentTool(ctx, t)),
+    }),
   }),
   defineRoute({
     method: 'get',
@@ -45,7 +47,7 @@ export const toolRoutes = [
     permission: 'tools:read',
     params: toolIdParams,
     response: toolSchema,
-    handler: async ({ ctx, params }) => presentTool(await ctx.services.db.withTenant(ctx.tenant.id, (tx) => getTool(tx, ctx.tenant.id, params.id))),
+    handler: async ({ ctx, params }) => presentTool(ctx, await ctx.services.db.withTenant(ctx.tenant.id, (tx) => getTool(tx, ctx.tenant.id, params.id))),
   }),
   defineRoute({
     method: 'put',
@@ -57,7 +59,7 @@ export const toolRoutes = [
     params: toolIdParams,
     body: updateToolBody,
     response: toolSchema,
-    handler: async ({ ctx, params, body }) => presentTool(await updateTool({ ctx, id: params.id, input: body })),
+    handler: async ({ ctx, params, body }) => presentTool(ctx, await updateTool({ ctx, id: params.id, input: body })),
   }),
   defineRoute({
     method: 'delete',

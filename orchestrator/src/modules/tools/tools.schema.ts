@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { ABILITIES_DESCRIPTION } from '../../platform/http/abilities';
 
 export const RISKS = ['read', 'low', 'high', 'critical'] as const;
 export type Risk = (typeof RISKS)[number];
+/** update/delete: PUT/DELETE /v1/tools/:id; test: POST /v1/tools/:id/test. */
+export const TOOL_ABILITIES = ['update', 'delete', 'test'] as const;
 
 const webhookPath = z
   .string()
@@ -63,6 +66,7 @@ export const toolSchema = z.object({
   created_by: z.string(),
   created_at: z.string(),
   updated_at: z.string(),
+  abilities: z.array(z.enum(TOOL_ABILITIES)).describe(ABILITIES_DESCRIPTION),
 });
 
 export const createdToolSchema = toolSchema.extend({

@@ -1,3 +1,6 @@
+import { grantedAbilities } from '../../platform/http/abilities';
+import type { TenantContext } from '../../platform/http/context';
+
 export interface EndpointRow {
   id: string;
   url: string;
@@ -11,7 +14,10 @@ export interface EndpointRow {
 
 export const ENDPOINT_COLUMNS = 'id, url, description, events, enabled, secret_sealed, created_by, created_at';
 
-export const presentEndpoint = (e: EndpointRow) => ({
+/** DELETE /v1/admin/webhooks/:id and GET …/:id/deliveries, each guarded by its route's permission. */
+const ENDPOINT_GUARDS = { delete: 'webhooks:manage', deliveries: 'webhooks:manage' } as const;
+
+export const presentEndpoint = (ctx: TenantContext, e: EndpointRow) => ({
   id: e.id,
   url: e.url,
   description: e.description,
@@ -19,6 +25,7 @@ export const presentEndpoint = (e: EndpointRow) => ({
   enabled: e.enabled,
   created_by: e.created_by,
   created_at: new Date(e.created_at).toISOString(),
+  abilities: grantedAbilities(ctx, ENDPOINT_GUARDS),
 });
 
 export interface DeliveryRow {

@@ -20,7 +20,7 @@ export const webhookRoutes = [
     status: 201,
     handler: async ({ ctx, body }) => {
       const { endpoint, secret } = await createEndpoint({ ctx, ...body });
-      return { ...presentEndpoint(endpoint), secret };
+      return { ...presentEndpoint(ctx, endpoint), secret };
     },
   }),
   defineRoute({
@@ -35,7 +35,7 @@ export const webhookRoutes = [
       const r = await ctx.services.db.withTenant(ctx.tenant.id, (tx) =>
         tx.query<EndpointRow>(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 ORDER BY created_at`, [ctx.tenant.id]),
       );
-      return { items: r.rows.map(presentEndpoint) };
+      return { items: r.rows.map((e) => presentEndpoint(ctx, e)) };
     },
   }),
   defineRoute({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ABILITIES_DESCRIPTION } from '../../platform/http/abilities';
 
 /** Events a tenant can subscribe an endpoint to. Payloads are allowlisted by the emitting module's presenter. */
 export const WEBHOOK_EVENTS = [
@@ -30,6 +31,7 @@ export const endpointSchema = z.object({
   enabled: z.boolean(),
   created_by: z.string(),
   created_at: z.string(),
+  abilities: z.array(z.enum(['delete', 'deliveries'])).describe(ABILITIES_DESCRIPTION),
 });
 
 export const createdEndpointSchema = endpointSchema.extend({
