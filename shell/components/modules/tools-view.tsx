@@ -19,7 +19,7 @@ function exampleInput(schema: Record<string, unknown> | undefined): string {
   return JSON.stringify(example, null, 2);
 }
 
-export function ToolsView({ canExecute }: { canExecute: boolean }) {
+export function ToolsView() {
   const list = useApi(listOf(toolSchema), '/v1/tools');
   const [selected, setSelected] = useState<Tool | null>(null);
   return (
@@ -58,7 +58,7 @@ export function ToolsView({ canExecute }: { canExecute: boolean }) {
         )}
       </Card>
       {selected ? (
-        <ToolTester key={selected.id} tool={selected} canExecute={canExecute} />
+        <ToolTester key={selected.id} tool={selected} />
       ) : (
         <Card>
           <EmptyState title="Select a tool">Its input schema and a test run appear here.</EmptyState>
@@ -68,7 +68,8 @@ export function ToolsView({ canExecute }: { canExecute: boolean }) {
   );
 }
 
-function ToolTester({ tool, canExecute }: { tool: Tool; canExecute: boolean }) {
+/** The API says per tool whether this caller may run it (tools:execute and the tool's own allowed roles/groups). */
+function ToolTester({ tool }: { tool: Tool }) {
   const [input, setInput] = useState(() => exampleInput(tool.input_schema));
   const [outcome, setOutcome] = useState<z.infer<typeof toolOutcomeSchema> | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -95,7 +96,7 @@ function ToolTester({ tool, canExecute }: { tool: Tool; canExecute: boolean }) {
             {JSON.stringify(tool.input_schema ?? {}, null, 2)}
           </pre>
         </details>
-        {canExecute ? (
+        {tool.abilities.includes('test') ? (
           <>
             <Textarea rows={8} value={input} onChange={(e) => setInput(e.target.value)} aria-label="Test input (JSON)" className="text-xs" />
             <Button onClick={run} disabled={busy}>
@@ -103,7 +104,9 @@ function ToolTester({ tool, canExecute }: { tool: Tool; canExecute: boolean }) {
             </Button>
           </>
         ) : (
-          <p className="text-sm text-[var(--muted)]">Your roles do not allow running tools.</p>
+          <p className="text-sm text-[var(--muted)]">
+            {tool.enabled === false ? 'This tool is disabled.' : 'Your roles and groups do not allow running this tool.'}
+          </p>
         )}
         {error && (
           <p role="alert" className="text-sm text-rose-600">

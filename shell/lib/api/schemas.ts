@@ -154,6 +154,8 @@ export const toolSchema = z
     binding: z.object({ kind: z.string() }).loose().optional(),
     enabled: z.boolean().optional(),
     updated_at: z.string().optional(),
+    /** What this caller may do with the tool: `test` only where a run would be allowed for them. */
+    abilities: z.array(z.string()).default([]),
   })
   .loose();
 export const toolOutcomeSchema = z
