@@ -18,6 +18,7 @@ export { setTurnEngine, type TurnEngine, type TurnInput, type TurnOutcome } from
 export { setPendingApprovalsLookup, type PendingApproval, type PendingApprovalsLookup } from './commands/get-panel';
 export { sweepChatwoot } from './jobs/sweep.job';
 export { runBotTurn } from './commands/run-bot-turn';
+export { activeAdminClient } from './integration-store';
 
 export const chatwootModule: AtriumModule = {
   name: 'chatwoot',

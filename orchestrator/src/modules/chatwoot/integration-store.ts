@@ -124,3 +124,14 @@ export function adminClient(services: Services, integration: ChatwootIntegration
     timeoutMs: services.config.CHATWOOT_TIMEOUT_MS,
   });
 }
+
+/**
+ * The administrator-token client of an active integration, or why there is none: for work outside this module that
+ * must act in the tenant's Chatwoot account (a data-subject request deleting a customer's contact).
+ */
+export async function activeAdminClient(services: Services, tenantId: string, id: string): Promise<ChatwootClient | string> {
+  // read fresh, not through the turn cache: this runs rarely and must see a disconnect made a moment ago
+  const integration = await services.db.withTenant(tenantId, (tx) => readIntegration(services, tx, tenantId, id));
+  if (!integration || integration.status !== 'active') return `integration ${id} is not an active Chatwoot integration`;
+  return adminClient(services, integration) ?? `integration ${id} has no administrator token`;
+}

@@ -1,37 +1,13 @@
-import { z } from 'zod';
-import { ChatwootClient, isChatwootError } from '@atrium/connectors/chatwoot';
+import { isChatwootError } from '@atrium/connectors/chatwoot';
 import type { Services } from '../../../platform/services';
+import { activeAdminClient } from '../../chatwoot';
 import type { ChatwootContact } from '../chatwoot-subjects';
-
-/** The subset of a stored Chatwoot integration erasure needs (config + sealed secrets, see modules/chatwoot). */
-const integrationConfig = z.object({ base_url: z.string(), account_id: z.number().int() });
-const integrationSecrets = z.object({ admin_token: z.string().nullable().optional() });
 
 export interface ExternalErasure {
   deleted: number;
   failed: number;
   /** Why contacts were left in Chatwoot, when they were (one reason per integration). */
   skipped?: string;
-}
-
-async function adminClientFor(services: Services, tenantId: string, integrationId: string): Promise<ChatwootClient | string> {
-  const rows = await services.db.withTenant(tenantId, (tx) =>
-    tx.query<{ config: unknown; secrets_sealed: string | null }>(
-      `SELECT config, secrets_sealed FROM integrations WHERE tenant_id = $1 AND id = $2 AND kind = 'chatwoot' AND status = 'active'`,
-      [tenantId, integrationId],
-    ),
-  );
-  const row = rows.rows[0];
-  if (!row?.secrets_sealed) return `integration ${integrationId} is not an active Chatwoot integration`;
-  const config = integrationConfig.parse(row.config);
-  const secrets = integrationSecrets.parse(JSON.parse(services.secrets.decrypt(row.secrets_sealed)));
-  if (!secrets.admin_token) return `integration ${integrationId} has no administrator token`;
-  return new ChatwootClient({
-    baseUrl: config.base_url,
-    accountId: config.account_id,
-    token: secrets.admin_token,
-    timeoutMs: services.config.CHATWOOT_TIMEOUT_MS,
-  });
 }
 
 /**
@@ -45,7 +21,7 @@ export async function deleteChatwootContacts(services: Services, tenantId: strin
   let failed = 0;
   const skipped: string[] = [];
   for (const integrationId of new Set(contacts.map((c) => c.integrationId))) {
-    const client = await adminClientFor(services, tenantId, integrationId);
+    const client = await activeAdminClient(services, tenantId, integrationId);
     const ids = contacts.filter((c) => c.integrationId === integrationId).map((c) => c.contactId);
     if (typeof client === 'string') {
       skipped.push(`${client} (contacts ${ids.join(', ')} left in Chatwoot)`);
