@@ -124,9 +124,15 @@ export class ChatwootTransport {
       });
     } catch (err) {
       const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
-      throw timedOut
-        ? new ChatwootError('UPSTREAM_TIMEOUT', `Chatwoot did not answer ${spec.what} in time`, { cause: err })
-        : new ChatwootError('UPSTREAM_UNAVAILABLE', `Chatwoot is unreachable for ${spec.what}: ${(err as Error).message}`, { cause: err });
+      if (timedOut) throw new ChatwootError('UPSTREAM_TIMEOUT', `Chatwoot did not answer ${spec.what} in time`, { cause: err });
+      // Only a connection never made is "certainly not applied" (a write may be repeated at once). One lost after the
+      // request went out may have been applied: reported as reached without a status (upstreamStatus 0), so that a
+      // write is checked for before it is repeated (RetryMode 'if-not-applied'), never blindly posted twice.
+      const code = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+      throw new ChatwootError('UPSTREAM_UNAVAILABLE', `Chatwoot is unreachable for ${spec.what}: ${(err as Error).message}`, {
+        cause: err,
+        ...(code !== undefined && NOT_CONNECTED.has(code) ? {} : { upstreamStatus: 0 }),
+      });
     }
     const text = await res.text();
     const body = parseBody(text, res.headers.get('content-type'));
@@ -142,6 +148,9 @@ export class ChatwootTransport {
     return parsed.data;
   }
 }
+
+/** Socket errors meaning no connection was made, so no request can have reached Chatwoot. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function parseBody(text: string, contentType: string | null): unknown {
   if (!text) return undefined;
