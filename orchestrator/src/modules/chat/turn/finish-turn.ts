@@ -25,8 +25,8 @@ export interface FinishedTurnInput {
 }
 
 /**
- * Second transaction: the assistant's message, the tenant's usage rollup, the audit row of the turn
- * (ids, model, tokens, cost and safety decisions; never content), and the escalation if any.
+ * Second transaction: the assistant's message, the tenant's usage rollup, the audit rows of the turn
+ * (ids, model, tokens, cost and safety decisions; never content), a safety alert, and the escalation if any.
  */
 export async function finishTurn(turn: FinishedTurnInput): Promise<{ messageId: string; escalated: boolean }> {
   const { ctx } = turn;

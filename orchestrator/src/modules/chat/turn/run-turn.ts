@@ -62,8 +62,8 @@ export async function* turnEvents(input: TurnInput, stream: boolean): AsyncGener
   }
   const ownerRef = ownerRefOf(ctx.principal, input.endUser);
   // Config (cached per process) and the input scan come first (pure CPU), so retrieval and the tool
-  // listing run while the first transaction stores the message: the three are independent, and none
-  // of them should sit on the path to the model's first token one after the other.
+  // listing (usually a per-process cache hit) run while the first transaction stores the message: they are
+  // independent, and none of them should sit on the path to the model's first token one after the other.
   const { config } = await cachedTenantConfig(ctx.services, ctx.tenant.id);
   const gate = safetyGateFor(config);
   const scanned = gate.scan(question.content, 'input');
@@ -338,7 +338,7 @@ function toolsFor(opened: Prepared, ownerRef: string, registered: ToolProvider |
   };
 }
 
-/** The registered tool provider with its list already asked for (a database read), so listing overlaps the first transaction. */
+/** The registered tool provider with its list already asked for (cached per process; a read on a miss), so listing overlaps the first transaction. */
 function prelisted(input: TurnInput): ToolProvider | null {
   const provider = input.toolProvider ?? toolProviderOf(input.ctx.services);
   if (!provider) return null;
