@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildApiKey } from '../../../../test/factories';
 import { startChatwootHarness, type ChatwootHarness } from '../../../../test/fakes/chatwoot/harness';
 import type { Conversation } from '../../../../test/fakes/chatwoot';
+import { startToolEndpoint } from '../../../../test/fakes/tools/endpoint';
 import type { Principal, TenantContext } from '../../platform/http/context';
 import type { JobQueue } from '../../platform/queue';
 import { expireApprovals } from '../approvals';
@@ -18,16 +17,13 @@ import { createToolProvider } from '../tools';
  */
 let h: ChatwootHarness;
 let approver: string;
-let toolServer: Server;
+let toolEndpoint: Awaited<ReturnType<typeof startToolEndpoint>>;
 const provider = createToolProvider();
 
 beforeAll(async () => {
   h = await startChatwootHarness();
   approver = (await buildApiKey(h.atrium.services, h.tenant, { scopes: ['approver'] })).key;
-  toolServer = createServer((req, res) => {
-    req.resume().on('end', () => res.setHeader('content-type', 'application/json').end(JSON.stringify({ ok: true, message: 'Transfer T-77 is on its way.' })));
-  });
-  await new Promise<void>((r) => toolServer.listen(0, '127.0.0.1', r));
+  toolEndpoint = await startToolEndpoint('Transfer T-77 is on its way.');
   const created = await h.atrium.http
     .post('/v1/tools')
     .set(bearer(h.adminKey))
@@ -36,12 +32,12 @@ beforeAll(async () => {
       description: 'Wire money from the customer account',
       input_schema: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] },
       risk: 'high',
-      binding: { kind: 'http', url: `http://127.0.0.1:${(toolServer.address() as AddressInfo).port}/transfer` },
+      binding: { kind: 'http', url: toolEndpoint.url },
     });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
 });
 afterAll(async () => {
-  await new Promise((r) => toolServer?.close(r));
+  await toolEndpoint?.close();
   await h?.close();
 });
 
