@@ -2,25 +2,26 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compose, ROOT, runCompose } from '../support/compose';
 
 /**
  * Signing in through Keycloak in the compose stack: the realm import, the proxy and the console must agree on the
  * console's public URL and on the client secrets, or the login fails at Keycloak (unknown redirect URI), at the
  * proxy (the console's /auth/callback sent to Keycloak) or at the code exchange (wrong client secret).
  */
-const ROOT = join(__dirname, '..', '..');
 const PUBLIC_URL = 'https://atrium.example.org';
 
-function composeConfig(): Record<string, { environment: Record<string, string> }> | null {
-  const cmd = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 ? ['docker', 'compose'] : ['docker-compose'];
-  const args = [...cmd.slice(1), '--env-file', join(ROOT, 'compose', '.env.example'), 'config'];
-  const resolved = spawnSync(cmd[0]!, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ATRIUM_PUBLIC_URL: PUBLIC_URL }, timeout: 30_000 });
-  if (resolved.status !== 0) return null;
+/** The stack as compose resolves it for a public URL; a configuration compose refuses fails the test (it never skips it). */
+function composeServices(): Record<string, { environment: Record<string, string> }> {
+  const resolved = runCompose(['config'], { ATRIUM_PUBLIC_URL: PUBLIC_URL });
+  if (resolved.status !== 0) throw new Error(`compose config failed: ${resolved.stderr}`);
   const json = spawnSync('python3', ['-c', 'import yaml,json,sys; print(json.dumps(yaml.safe_load(sys.stdin)))'], { input: resolved.stdout, encoding: 'utf8' });
-  return json.status === 0 ? (JSON.parse(json.stdout) as { services: never }).services : null;
+  if (json.status !== 0) throw new Error(`could not read the resolved compose file as YAML: ${json.stderr}`);
+  return (JSON.parse(json.stdout) as { services: never }).services;
 }
 
-const services = composeConfig();
+// scripts/provision/compose.sh installs a compose client, so under `npm test` this never skips.
+const services = compose ? composeServices() : null;
 const realm = JSON.parse(readFileSync(join(ROOT, 'keycloak', 'atrium-realm.json'), 'utf8')) as {
   clients: Array<{ clientId: string; secret?: string; redirectUris?: string[]; webOrigins?: string[]; attributes?: Record<string, string> }>;
 };

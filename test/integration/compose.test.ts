@@ -1,40 +1,27 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compose, ROOT, runCompose } from '../support/compose';
 
 /**
  * docker-compose.yml must parse with the Docker client (no engine needed): `docker compose` (v2 plugin) when
  * installed, else the standalone `docker-compose`. The rest checks the wiring the issue asks for, on the
  * configuration as compose itself resolved it.
  */
-const ROOT = join(__dirname, '..', '..');
-
-function composeCommand(): string[] | null {
-  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0) return ['docker', 'compose'];
-  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) return ['docker-compose'];
-  return null;
-}
-
-const compose = composeCommand();
 const exampleEnv = join(ROOT, 'compose', '.env.example');
-
-function run(args: string[], env: Record<string, string> = {}) {
-  const [cmd, ...pre] = compose!;
-  return spawnSync(cmd!, [...pre, '--env-file', exampleEnv, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
-}
 
 // scripts/provision/compose.sh installs a client, so under `npm test` this never skips.
 describe.skipIf(!compose)('docker-compose.yml', () => {
   it('validates with the Docker client, minimal and full profile', () => {
-    const minimal = run(['config', '-q']);
+    const minimal = runCompose(['config', '-q']);
     expect(minimal.stderr).toBe('');
     expect(minimal.status).toBe(0);
-    expect(run(['--profile', 'full', 'config', '-q']).status).toBe(0);
+    expect(runCompose(['--profile', 'full', 'config', '-q']).status).toBe(0);
   });
 
   it('refuses to start without a required secret, naming it', () => {
-    const r = run(['config', '-q'], { ATRIUM_ENCRYPTION_KEY: '' });
+    const r = runCompose(['config', '-q'], { ATRIUM_ENCRYPTION_KEY: '' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/ATRIUM_ENCRYPTION_KEY/);
   });
