@@ -38,25 +38,39 @@ async function mirrorOf(services: Services, tenantId: string, conversationId: st
   return r.rows[0] ?? null;
 }
 
+/**
+ * The job's whole read in one statement: the conversation's mirror, whether a Chatwoot message is linked to the
+ * notice already (posted before), and the notice's text (null: not stored).
+ */
+async function noticeState(services: Services, tenantId: string, conversationId: string, messageId: string) {
+  const r = await services.db.withTenant(
+    tenantId,
+    (tx) =>
+      tx.query<MirrorWithIntegration & { posted: boolean; content: string | null }>(
+        `SELECT cc.integration_id, ${MIRROR_COLUMNS},
+                EXISTS (SELECT 1 FROM chatwoot_messages cm WHERE cm.tenant_id = $1 AND cm.integration_id = cc.integration_id
+                          AND cm.chatwoot_conversation_id = cc.chatwoot_conversation_id AND cm.message_id = $3) AS posted,
+                (SELECT m.content FROM messages m WHERE m.tenant_id = $1 AND m.conversation_id = $2 AND m.id = $3) AS content
+           FROM chatwoot_conversations cc WHERE cc.tenant_id = $1 AND cc.conversation_id = $2`,
+        [tenantId, conversationId, messageId],
+      ),
+    { readOnly: true },
+  );
+  return r.rows[0] ?? null;
+}
+
 export const approvalNoticeJob = defineJob({
   name: 'chatwoot.approval-notice',
   payload,
   attempts: 5,
   backoffMs: 1000,
   handler: async ({ tenantId, conversationId, messageId, recovered }, { services, attempt, log }) => {
-    const mirror = await mirrorOf(services, tenantId, conversationId);
-    if (!mirror || (await alreadyPosted(services, tenantId, mirror, messageId))) return;
+    const mirror = await noticeState(services, tenantId, conversationId, messageId);
+    if (!mirror || mirror.posted) return;
     const integration = await loadIntegration(services, tenantId, mirror.integration_id);
     if (integration.status !== 'active') return void log.warn({ integration: integration.id }, 'approval notice not sent: integration disabled');
-    const message = await services.db.withTenant(tenantId, async (tx) => {
-      const r = await tx.query<{ content: string }>('SELECT content FROM messages WHERE tenant_id = $1 AND conversation_id = $2 AND id = $3', [
-        tenantId,
-        conversationId,
-        messageId,
-      ]);
-      return r.rows[0];
-    });
-    if (!message) return;
+    const { content } = mirror;
+    if (content === null) return;
     const chatwootId = Number(mirror.chatwoot_conversation_id);
     let posted;
     try {
@@ -64,7 +78,7 @@ export const approvalNoticeJob = defineJob({
       posted = await postOnce(
         botClient(services, integration),
         chatwootId,
-        { content: message.content, idempotencyKey: `atrium:notice:${messageId}` },
+        { content, idempotencyKey: `atrium:notice:${messageId}` },
         attempt > 1 || recovered === true,
       );
     } catch (error) {
@@ -73,7 +87,7 @@ export const approvalNoticeJob = defineJob({
     }
     await services.db.withTenant(tenantId, async (tx) => {
       // links the Chatwoot message to the Atrium message already stored (no second copy in `messages`)
-      const mirrored = await mirrorMessage(tx, tenantId, integration.id, mirror, { id: posted.id, author: 'bot', content: message.content, messageId });
+      const mirrored = await mirrorMessage(tx, tenantId, integration.id, mirror, { id: posted.id, author: 'bot', content, messageId });
       // Chatwoot's echo of the post may have been mirrored first: link it, so the sweep knows the notice was posted
       if (!mirrored) await linkPosted(tx, tenantId, integration.id, posted.id, messageId);
       await recordActivity(tx, services.bus, tenantId, {
@@ -130,21 +144,6 @@ export async function sweepApprovalNotices(services: Services, tenantId: string,
   );
   for (const n of unposted) await enqueueNotice(services, tenantId, { conversationId: n.conversation_id, messageId: n.message_id }, true);
   return unposted.length;
-}
-
-async function alreadyPosted(services: Services, tenantId: string, mirror: MirrorWithIntegration, messageId: string): Promise<boolean> {
-  const r = await services.db.withTenant(
-    tenantId,
-    (tx) =>
-      tx.query(`SELECT 1 FROM chatwoot_messages WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 AND message_id = $4`, [
-        tenantId,
-        mirror.integration_id,
-        mirror.chatwoot_conversation_id,
-        messageId,
-      ]),
-    { readOnly: true },
-  );
-  return r.rows.length > 0;
 }
 
 const linkPosted = (tx: Queryable, tenantId: string, integrationId: string, chatwootMessageId: number, messageId: string) =>
