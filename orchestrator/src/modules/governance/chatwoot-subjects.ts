@@ -45,15 +45,12 @@ export async function mirroredConversationIds(q: Queryable, tenantId: string, co
 }
 
 /** The contacts to delete in Chatwoot: those found by email plus the contacts of the person's mirrored conversations. */
-export async function chatwootContactsOf(q: Queryable, tenantId: string, emails: string[], conversationIds: string[]): Promise<ChatwootContact[]> {
+export async function chatwootContactsOf(q: Queryable, tenantId: string, byEmail: ChatwootContact[], conversationIds: string[]): Promise<ChatwootContact[]> {
   const mirrored = await q.query<{ integration_id: string; contact_id: string }>(
     `SELECT DISTINCT integration_id::text AS integration_id, contact_id::text AS contact_id FROM chatwoot_conversations
       WHERE tenant_id = $1 AND conversation_id = ANY($2::uuid[]) AND contact_id IS NOT NULL`,
     [tenantId, conversationIds],
   );
-  const all = [
-    ...(await chatwootContactsByEmail(q, tenantId, emails)),
-    ...mirrored.rows.map((x) => ({ integrationId: x.integration_id, contactId: Number(x.contact_id) })),
-  ];
+  const all = [...byEmail, ...mirrored.rows.map((x) => ({ integrationId: x.integration_id, contactId: Number(x.contact_id) }))];
   return [...new Map(all.map((c) => [`${c.integrationId}:${c.contactId}`, c])).values()];
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db';
 import { allRefs, type DataSubject } from './subjects';
-import { chatwootContactsByEmail, mirroredConversationIds } from './chatwoot-subjects';
+import { chatwootContactsByEmail, mirroredConversationIds, type ChatwootContact } from './chatwoot-subjects';
 
 /**
  * Where a person's data lives. The foundation tables are queried directly; tables owned by capabilities that
@@ -40,17 +40,23 @@ export const OPTIONAL_PERSONAL_TABLES: OptionalPersonalTable[] = [
 
 /**
  * Conversations of the person: by subject/email on the row or in its metadata, and the Chatwoot conversations of
- * their Chatwoot contacts (a widget customer is known to Atrium only as a Chatwoot contact).
+ * their Chatwoot contacts (a widget customer is known to Atrium only as a Chatwoot contact). Also returns the
+ * contacts their email led to, so erasure need not scan the recorded deliveries a second time.
  */
-export async function conversationIdsOf(q: Queryable, tenantId: string, s: DataSubject): Promise<string[]> {
+export async function conversationsOf(
+  q: Queryable,
+  tenantId: string,
+  s: DataSubject,
+): Promise<{ conversationIds: string[]; contactsByEmail: ChatwootContact[] }> {
   const r = await q.query<{ id: string }>(
     `SELECT id FROM conversations
       WHERE tenant_id = $1
         AND (user_subject = ANY($2) OR lower(metadata->>'email') = ANY($3) OR lower(metadata->'contact'->>'email') = ANY($3))`,
     [tenantId, s.subjects.concat(s.emails), s.emails],
   );
-  const chatwoot = await mirroredConversationIds(q, tenantId, await chatwootContactsByEmail(q, tenantId, s.emails));
-  return [...new Set([...r.rows.map((x) => x.id), ...chatwoot])];
+  const contactsByEmail = await chatwootContactsByEmail(q, tenantId, s.emails);
+  const chatwoot = await mirroredConversationIds(q, tenantId, contactsByEmail);
+  return { conversationIds: [...new Set([...r.rows.map((x) => x.id), ...chatwoot])], contactsByEmail };
 }
 
 const BLANK: Record<string, string> = { jsonb: `'{}'::jsonb`, json: `'{}'::json`, text: `''`, 'character varying': `''` };

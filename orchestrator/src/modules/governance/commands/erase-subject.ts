@@ -1,11 +1,14 @@
 import type { Tx } from '../../../platform/db';
 import { allRefs, newPseudonym, subjectDigest, type DataSubject } from '../subjects';
-import { conversationIdsOf, eraseOptionalTables } from '../personal-data';
+import { conversationsOf, eraseOptionalTables } from '../personal-data';
+import { chatwootContactsOf, type ChatwootContact } from '../chatwoot-subjects';
 
 export interface ErasureResult {
   pseudonym: string;
   counts: Record<string, number>;
   conversationIds: string[];
+  /** The person's Chatwoot contacts, read before the payloads and metadata that lead to them are blanked. */
+  chatwootContacts: ChatwootContact[];
 }
 
 export const ERASED = '[erased]';
@@ -21,7 +24,8 @@ export const ERASED = '[erased]';
  *   erased_subjects so every presenter shows the pseudonym, and the users row loses name and email.
  */
 export async function eraseSubject(tx: Tx, tenantId: string, subject: DataSubject, dsarId: string): Promise<ErasureResult> {
-  const conversationIds = await conversationIdsOf(tx, tenantId, subject);
+  const { conversationIds, contactsByEmail } = await conversationsOf(tx, tenantId, subject);
+  const chatwootContacts = await chatwootContactsOf(tx, tenantId, contactsByEmail, conversationIds);
   const refs = allRefs(subject);
   const pseudonym = newPseudonym();
   const count = async (sql: string, params: unknown[]) => (await tx.query(sql, params)).rowCount;
@@ -71,5 +75,5 @@ export async function eraseSubject(tx: Tx, tenantId: string, subject: DataSubjec
     );
   }
   for (const s of subject.subjects) await tx.query('SELECT atrium_forget_user($1)', [s]);
-  return { pseudonym, counts, conversationIds };
+  return { pseudonym, counts, conversationIds, chatwootContacts };
 }

@@ -1,6 +1,6 @@
 import type { Tx } from '../../../platform/db';
 import { allRefs, type DataSubject } from '../subjects';
-import { conversationIdsOf, readOptionalTables } from '../personal-data';
+import { conversationsOf, readOptionalTables } from '../personal-data';
 
 export interface SubjectArchive {
   format: 'atrium.dsar.v1';
@@ -19,7 +19,7 @@ export interface SubjectArchive {
  * readable). Read in the caller's tenant transaction so the archive is one consistent snapshot.
  */
 export async function exportSubjectData(tx: Tx, tenantId: string, subject: DataSubject): Promise<SubjectArchive> {
-  const conversationIds = await conversationIdsOf(tx, tenantId, subject);
+  const { conversationIds } = await conversationsOf(tx, tenantId, subject);
   const refs = allRefs(subject);
   const q = async (sql: string, params: unknown[]) => (await tx.query<Record<string, unknown>>(sql, params)).rows;
   return {

@@ -4,8 +4,6 @@ import { resolveDataSubject } from '../subjects';
 import { exportSubjectData } from './export-subject-data';
 import { eraseSubject } from './erase-subject';
 import { deleteChatwootContacts } from './delete-chatwoot-contacts';
-import { conversationIdsOf } from '../personal-data';
-import { chatwootContactsOf } from '../chatwoot-subjects';
 
 /** Export archives are kept this long, then retention destroys them. */
 export const ARCHIVE_TTL_DAYS = 30;
@@ -54,12 +52,8 @@ export async function runDsar(services: Services, p: DsarJobPayload): Promise<vo
       });
       return;
     }
-    // Contact ids are read before erasure blanks the conversation metadata that holds them.
-    const { contactIds, erasure } = await db.withTenant(p.tenantId, async (tx) => {
-      const contacts = await chatwootContactsOf(tx, p.tenantId, subject.emails, await conversationIdsOf(tx, p.tenantId, subject));
-      return { contactIds: contacts, erasure: await eraseSubject(tx, p.tenantId, subject, p.dsarId) };
-    });
-    const chatwoot = await deleteChatwootContacts(services, p.tenantId, contactIds);
+    const erasure = await db.withTenant(p.tenantId, (tx) => eraseSubject(tx, p.tenantId, subject, p.dsarId));
+    const chatwoot = await deleteChatwootContacts(services, p.tenantId, erasure.chatwootContacts);
     await db.withTenant(p.tenantId, async (tx) => {
       const summary = { counts: erasure.counts, pseudonym: erasure.pseudonym, chatwoot };
       await tx.query(
