@@ -1,4 +1,4 @@
-import { AppError, notFound } from '../../../platform/errors';
+import { AppError } from '../../../platform/errors';
 import type { Tx } from '../../../platform/db';
 import { auditedTransaction } from '../../audit';
 import {
@@ -51,11 +51,7 @@ export async function readTurn(input: TurnInput, ownerRef: string, screened: Scr
   return ctx.services.db.withTenant(
     ctx.tenant.id,
     async (tx) => {
-      let conversation: ConversationRow | null = null;
-      if (input.conversationId) {
-        conversation = assertVisible(ctx, await findConversation(tx, ctx.tenant.id, input.conversationId), input.endUser);
-        if (conversation.status === 'closed') throw new AppError('CONFLICT', 'This conversation is closed; start a new one');
-      }
+      const conversation = input.conversationId ? await storedConversation(tx, input, input.conversationId, { forUpdate: false }) : null;
       const history = await historyFor(tx, input, conversation?.id ?? null, screened.gate);
       const recalled = await recallMemories(tx, ctx.tenant.id, ownerRef, screened.config.memory);
       return { conversation, history, ...recalledFor(recalled, screened.gate) };
@@ -148,11 +144,10 @@ function recalledFor(recalled: { allowed: boolean; memories: string[] }, gate: S
   };
 }
 
-async function storedConversation(tx: Tx, input: TurnInput, id: string): Promise<ConversationRow> {
+/** The conversation a turn continues: visible to the caller and still open (locked for openTurn's writes). */
+async function storedConversation(tx: Tx, input: TurnInput, id: string, options = { forUpdate: true }): Promise<ConversationRow> {
   const { ctx } = input;
-  const found = await findConversation(tx, ctx.tenant.id, id, { forUpdate: true });
-  if (!found) throw notFound('Conversation');
-  const conversation = assertVisible(ctx, found, input.endUser);
+  const conversation = assertVisible(ctx, await findConversation(tx, ctx.tenant.id, id, options), input.endUser);
   if (conversation.status === 'closed') throw new AppError('CONFLICT', 'This conversation is closed; start a new one');
   return conversation;
 }
