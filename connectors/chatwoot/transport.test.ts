@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { freePort } from '../../test/support/process';
 import { ChatwootError } from './errors';
 import { ChatwootTransport } from './transport';
 
@@ -36,11 +37,7 @@ describe('Chatwoot transport failures', () => {
 
   it('a refused connection is certainly not applied; one lost after the request went out may have been', async () => {
     // a port that was just free: nothing listens on it (fetch refuses well-known ports like 9 before connecting)
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const freePort = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
-    const refused = await post(`http://127.0.0.1:${freePort}`);
+    const refused = await post(`http://127.0.0.1:${await freePort()}`);
     expect(refused).toBeInstanceOf(ChatwootError);
     expect(refused!.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(refused!.certainlyNotApplied).toBe(true);
