@@ -63,19 +63,18 @@ const PROFILE = ['username', 'email', 'name'] as const;
  * `disabled_at` is set once when the account is disabled.
  */
 export async function upsertUser(services: Services, u: DirectoryUser): Promise<{ id: string; changed: string[] }> {
-  const before = await services.db.query<Record<(typeof PROFILE)[number], string | null>>('SELECT username, email, name FROM users WHERE subject = $1', [
-    u.subject,
-  ]);
-  const r = await services.db.query<{ id: string }>(
-    `INSERT INTO users (subject, username, email, name, disabled_at, synced_at) VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN NULL ELSE now() END, now())
+  // `before` reads the row as it was (a WITH query sees the snapshot the statement started from): one round trip.
+  const r = await services.db.query<{ id: string; before: Record<(typeof PROFILE)[number], string | null> | null }>(
+    `WITH before AS (SELECT username, email, name FROM users WHERE subject = $1)
+     INSERT INTO users (subject, username, email, name, disabled_at, synced_at) VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN NULL ELSE now() END, now())
      ON CONFLICT (subject) DO UPDATE SET username = EXCLUDED.username, email = EXCLUDED.email, name = EXCLUDED.name, synced_at = now(),
        disabled_at = CASE WHEN $5 THEN NULL ELSE coalesce(users.disabled_at, now()) END,
        updated_at = CASE WHEN (users.username, users.email, users.name) IS DISTINCT FROM (EXCLUDED.username, EXCLUDED.email, EXCLUDED.name) THEN now() ELSE users.updated_at END
-     RETURNING id`,
+     RETURNING id, (SELECT to_jsonb(before) FROM before) AS before`,
     [u.subject, u.username, u.email ?? null, u.name ?? null, u.enabled],
   );
-  const previous = before.rows[0];
-  return { id: r.rows[0]!.id, changed: previous ? PROFILE.filter((k) => previous[k] !== (u[k] ?? null)) : [] };
+  const { id, before } = r.rows[0]!;
+  return { id, changed: before ? PROFILE.filter((k) => before[k] !== (u[k] ?? null)) : [] };
 }
 
 /** A member's directory profile changed: which fields (never their values) in each tenant they belong to. */
