@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../../platform/db';
+import { MIRROR_COLUMNS, type MirrorRow } from './mirror-store';
 
 /**
  * One bot turn at a time per conversation, across all workers: a lease row in `chatwoot_conversations`,
@@ -22,9 +23,9 @@ export interface Lease {
   readonly token: string;
   /**
    * Claims the lease in `tx` unless another live holder has it (null); starts the heartbeat. Resolves to the claimed
-   * row's `columns`, so the caller needs no second statement to read the conversation it has just locked.
+   * mirror row, so the caller needs no second statement to read the conversation it has just locked.
    */
-  claim<T extends object>(tx: Queryable, columns: string): Promise<T | null>;
+  claim(tx: Queryable): Promise<MirrorRow | null>;
   /** Releases it in `tx` (the caller's transaction) and stops the heartbeat. */
   releaseIn(tx: Queryable): Promise<void>;
   /**
@@ -53,11 +54,11 @@ export function newLease(db: Db, scope: LeaseScope): Lease {
     );
   const lease: Lease = {
     token,
-    async claim<T extends object>(tx: Queryable, columns: string) {
-      const r = await tx.query<T>(
+    async claim(tx) {
+      const r = await tx.query<MirrorRow>(
         `UPDATE chatwoot_conversations SET lease_token = $4, lease_until = now() + make_interval(secs => $5)
           WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 AND (lease_until IS NULL OR lease_until < now())
-          RETURNING ${columns}`,
+          RETURNING ${MIRROR_COLUMNS}`,
         [...key, LEASE_MS / 1000],
       );
       held = r.rowCount > 0;

@@ -3,7 +3,7 @@ import type { Queryable } from '../../../platform/db';
 import type { Services } from '../../../platform/services';
 import { newLease, type Lease } from '../conversation-lease';
 import type { ChatwootIntegration } from '../integration-store';
-import { findMirror, MIRROR_COLUMNS, pendingWork, type MirrorRow } from '../mirror-store';
+import { findMirror, pendingWork, type MirrorRow } from '../mirror-store';
 
 /**
  * The start of each round of a bot turn (run-bot-turn.ts): under the conversation's lease, what is left to answer,
@@ -29,7 +29,7 @@ async function loadPendingIn(
   claim: boolean,
 ): Promise<Pending | null | 'busy'> {
   // the first round's claim returns the mirror row it locked (no mirror row yet: as busy, the job looks again)
-  const row = claim ? await lease.claim<MirrorRow>(tx, MIRROR_COLUMNS) : await findMirror(tx, integration.tenantId, integration.id, conversationId);
+  const row = claim ? await lease.claim(tx) : await findMirror(tx, integration.tenantId, integration.id, conversationId);
   if (claim && !row) return 'busy';
   const { messages, history } = row ? await pendingWork(tx, integration.tenantId, integration.id, row) : { messages: [], history: [] };
   if (!row || !messages.length) {
