@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../../platform/db';
+import type { Queryable, StatementPart } from '../../platform/db';
 import type { WebhookEventType } from './webhooks.schema';
 
 /**
@@ -9,23 +9,22 @@ import type { WebhookEventType } from './webhooks.schema';
  * The body follows the Standard Webhooks convention: { type, timestamp, data }.
  */
 export async function emitWebhookEvent(tx: Queryable, tenantId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<number> {
-  const event = webhookEvent(type, data);
-  const r = await tx.query(outboxInsertSql({ tenant: 1, type: 2, messageId: 3, payload: 4 }), [tenantId, type, event.messageId, event.payload]);
-  return r.rowCount;
-}
-
-/** One event as the outbox stores it: its Standard Webhooks id (the same for every endpoint and retry) and body. */
-export function webhookEvent(type: WebhookEventType, data: Record<string, unknown>): { messageId: string; payload: string } {
-  return { messageId: `msg_${randomUUID().replace(/-/g, '')}`, payload: JSON.stringify({ type, timestamp: new Date().toISOString(), data }) };
+  const part = webhookOutboxPart(tenantId, type, data);
+  return (await tx.query(part.sql(1), part.params)).rowCount;
 }
 
 /**
- * The outbox insert of one event for every subscribed endpoint, as one statement whose tenant, event type, message id
- * and payload are the given parameter numbers: emitWebhookEvent runs it alone, and a hot path may fold it into a
- * statement of its own as a data-modifying CTE (the change and its event in one round trip).
+ * The same outbox insert as a StatementPart, for a hot path that folds it into a statement of its own as a
+ * data-modifying CTE (the change and its event in one round trip).
  */
-export function outboxInsertSql(at: { tenant: number; type: number; messageId: number; payload: number }): string {
-  return `INSERT INTO outbound_webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload)
-     SELECT $${at.tenant}::uuid, id, $${at.messageId}::text, $${at.type}::text, $${at.payload}::jsonb FROM webhook_endpoints
-     WHERE tenant_id = $${at.tenant}::uuid AND enabled AND ($${at.type}::text = ANY(events) OR '*' = ANY(events))`;
+export function webhookOutboxPart(tenantId: string, type: WebhookEventType, data: Record<string, unknown>): StatementPart {
+  // the Standard Webhooks id: the same for every endpoint and every retry
+  const messageId = `msg_${randomUUID().replace(/-/g, '')}`;
+  const payload = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
+  return {
+    sql: (n) => `INSERT INTO outbound_webhook_deliveries (tenant_id, endpoint_id, message_id, event_type, payload)
+       SELECT $${n}::uuid, id, $${n + 2}::text, $${n + 1}::text, $${n + 3}::jsonb FROM webhook_endpoints
+       WHERE tenant_id = $${n}::uuid AND enabled AND ($${n + 1}::text = ANY(events) OR '*' = ANY(events))`,
+    params: [tenantId, type, messageId, payload],
+  };
 }

@@ -4,7 +4,7 @@ import { webhookRoutes } from './webhooks.routes';
 import { deliverWebhookJob } from './jobs/deliver-webhook.job';
 import { dispatchWebhooksJob } from './jobs/dispatch-webhooks.job';
 
-export { emitWebhookEvent, outboxInsertSql, webhookEvent } from './emit-webhook-event';
+export { emitWebhookEvent, webhookOutboxPart } from './emit-webhook-event';
 export { WEBHOOK_EVENTS, type WebhookEventType } from './webhooks.schema';
 
 export const webhooksModule: AtriumModule = {

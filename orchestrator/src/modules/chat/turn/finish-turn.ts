@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StatementPart } from '../../../platform/db';
 import type { TenantContext } from '../../../platform/http/context';
 import { actorOf, auditAppend, auditedTransaction, recordAudits, type AuditEvent } from '../../audit';
-import { outboxInsertSql, webhookEvent } from '../../webhooks';
+import { webhookOutboxPart } from '../../webhooks';
 import { escalateIn, findConversation, insertMessage, type ConversationRow, type EscalationReason } from '../../conversations';
 import type { Citation } from './types';
 
@@ -130,16 +130,12 @@ function turnAuditEvents(turn: FinishedTurnInput, messageId: string): AuditEvent
 
 function safetyAlert(turn: FinishedTurnInput): StatementPart[] {
   if (!turn.safetyFlags.length) return [];
-  const event = webhookEvent('safety.alert', {
-    conversation_id: turn.conversation.id,
-    message_id: turn.userMessageId,
-    blocked: turn.finishReason === 'blocked',
-    flags: turn.safetyFlags,
-  });
   return [
-    {
-      sql: (n) => outboxInsertSql({ tenant: n, type: n + 1, messageId: n + 2, payload: n + 3 }),
-      params: [turn.ctx.tenant.id, 'safety.alert', event.messageId, event.payload],
-    },
+    webhookOutboxPart(turn.ctx.tenant.id, 'safety.alert', {
+      conversation_id: turn.conversation.id,
+      message_id: turn.userMessageId,
+      blocked: turn.finishReason === 'blocked',
+      flags: turn.safetyFlags,
+    }),
   ];
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../platform/errors';
-import type { StatementPart, Tx } from '../../../platform/db';
+import type { Tx } from '../../../platform/db';
 import type { TenantContext } from '../../../platform/http/context';
 import { actorOf, auditAppend, recordAudit, type AuditEvent } from '../../audit';
-import { emitWebhookEvent, outboxInsertSql, webhookEvent } from '../../webhooks';
+import { emitWebhookEvent, webhookOutboxPart } from '../../webhooks';
 import { ownerRefOf } from '../access';
 import { insertConversation, insertConversationWithMessage, type ConversationRow, type FirstMessage, type MessageRow } from '../conversation-store';
 
@@ -35,11 +35,7 @@ export async function openConversationWithMessage(
 ): Promise<{ conversation: ConversationRow; message: MessageRow }> {
   const conversation = { ...newConversation(ctx, input), id: randomUUID() };
   const row = { id: conversation.id, channel: conversation.channel, external_id: conversation.externalId ?? null };
-  const event = webhookEvent('conversation.created', createdEvent(row));
-  const outbox: StatementPart = {
-    sql: (n) => outboxInsertSql({ tenant: 1, type: n, messageId: n + 1, payload: n + 2 }),
-    params: ['conversation.created', event.messageId, event.payload],
-  };
+  const outbox = webhookOutboxPart(ctx.tenant.id, 'conversation.created', createdEvent(row));
   // in an audited transaction (auditedTransaction) the audit row rides along too: the whole opening is one statement
   const audit = auditAppend(tx, ctx.tenant.id, [createdAudit(ctx, row)]);
   const opened = await insertConversationWithMessage(tx, ctx.tenant.id, conversation, message, audit ? [outbox, audit] : [outbox]).catch(
