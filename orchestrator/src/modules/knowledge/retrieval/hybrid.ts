@@ -93,8 +93,16 @@ function hybridSql(dims: number): string {
      ORDER BY f.score DESC, f.chunk_id DESC`;
 }
 
+/** Built once per embedding size: the text is also the key of its prepared statement (platform/db/postgres.ts). */
+const hybridSqlBySize = new Map<number, string>();
+function hybridSqlFor(dims: number): string {
+  let sql = hybridSqlBySize.get(dims);
+  if (!sql) hybridSqlBySize.set(dims, (sql = hybridSql(dims)));
+  return sql;
+}
+
 export async function hybridSearch(tx: SqlRunner, q: HybridQuery): Promise<HybridResult> {
-  const { rows } = await tx.query<Row>(hybridSql(q.dimensions), [
+  const { rows } = await tx.query<Row>(hybridSqlFor(q.dimensions), [
     q.query,
     q.access.seesAllGroups,
     q.access.groups,
