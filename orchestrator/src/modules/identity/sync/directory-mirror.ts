@@ -77,11 +77,16 @@ export async function upsertUser(services: Services, u: DirectoryUser): Promise<
   return { id, changed: before ? PROFILE.filter((k) => before[k] !== (u[k] ?? null)) : [] };
 }
 
-/** A member's directory profile changed: which fields (never their values) in each tenant they belong to. */
-export async function recordProfileChange(services: Services, tenantId: string, subject: string, fields: string[]): Promise<void> {
+/**
+ * A member's directory profile changed: which fields (never their values), in one tenant they belong to. Returns
+ * how many records were written (0 when no field changed).
+ */
+export async function recordProfileChange(services: Services, tenantId: string, subject: string, fields: string[]): Promise<number> {
+  if (!fields.length) return 0;
   await services.db.withTenant(tenantId, (tx) =>
     record(services, tx, tenantId, subject, 'user.synced', 'A directory user changed their profile (Keycloak sync)', { fields }),
   );
+  return 1;
 }
 
 /** Marks a user that no longer exists in the directory as disabled (their tokens are refused from now on). */

@@ -113,7 +113,7 @@ export async function fullSync(services: Services, kc: KeycloakAdminClient, sour
       rolesCache.set(member.id, roles);
       stillMembers.add(userId);
       count(report, await applyGrant(services, tenantId, userId, member.id, { roles, groups: [group.path] }));
-      report.profilesUpdated += await profileChanged(services, tenantId, member.id, profileChanges.get(member.id)!);
+      report.profilesUpdated += await recordProfileChange(services, tenantId, member.id, profileChanges.get(member.id)!);
     }
     for (const [userId, subject] of await activeMembers(services, tenantId)) {
       if (stillMembers.has(userId)) continue;
@@ -147,20 +147,13 @@ export async function syncUser(services: Services, kc: KeycloakAdminClient, subj
     const { id: tenantId } = await upsertTenant(services, { slug: slugOf(group), name: group.attributes?.displayName?.[0] ?? group.name, groupId: group.id });
     granted.add(tenantId);
     count(report, await applyGrant(services, tenantId, userId, subject, { roles, groups: [group.path] }));
-    report.profilesUpdated += await profileChanged(services, tenantId, subject, upserted?.changed ?? []);
+    report.profilesUpdated += await recordProfileChange(services, tenantId, subject, upserted?.changed ?? []);
   }
   const reason = !user ? 'deleted in Keycloak' : !user.enabled ? 'disabled in Keycloak' : 'no longer in the Keycloak group';
   for (const tenantId of tenants.values()) {
     if (!granted.has(tenantId)) count(report, await revokeMembership(services, tenantId, userId, subject, reason));
   }
   report.usersSeen += 1;
-}
-
-/** Records a profile change in a tenant the user belongs to; returns how many records were written (0 or 1). */
-async function profileChanged(services: Services, tenantId: string, subject: string, fields: string[]): Promise<number> {
-  if (!fields.length) return 0;
-  await recordProfileChange(services, tenantId, subject, fields);
-  return 1;
 }
 
 async function existingUserId(services: Services, subject: string): Promise<string | undefined> {
