@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { startToolEndpoint } from '../fakes/tools/endpoint';
 import { adminApi, launchBrowser, newSession, screenshot, signIn, stack } from './browser';
 
 // Modules console.e2e.ts only opens: the Inbox as Chatwoot or Atrium's list, Usage against the API's numbers, a tool's test run.
@@ -62,17 +61,7 @@ describe('usage', () => {
 
 describe('tools', () => {
   it('runs a registered HTTP tool from the Tools module and shows what the endpoint answered', async () => {
-    const received: Array<{ input: unknown }> = [];
-    const endpoint = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        received.push(JSON.parse(body) as { input: unknown });
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ order: 'A-1001', status: 'shipped', carrier: 'Parcelio' }));
-      });
-    });
-    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const endpoint = await startToolEndpoint({ order: 'A-1001', status: 'shipped', carrier: 'Parcelio' });
     try {
       const name = `lookup_order_${Date.now()}`;
       const tool = await adminApi('/v1/tools', {
@@ -83,7 +72,7 @@ describe('tools', () => {
           description: 'Looks up where an order is.',
           input_schema: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
           risk: 'read',
-          binding: { kind: 'http', url: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/lookup` },
+          binding: { kind: 'http', url: endpoint.url },
         },
       });
       expect(tool.status).toBe(201);
@@ -95,11 +84,11 @@ describe('tools', () => {
       const outcome = page.getByTestId('tool-outcome');
       await outcome.getByText('succeeded', { exact: true }).waitFor();
       await expect(outcome.locator('pre').textContent()).resolves.toContain('"carrier": "Parcelio"');
-      expect(received.map((call) => call.input)).toEqual([{ order_id: 'A-1001' }]);
+      expect(endpoint.calls.map((call) => call.input)).toEqual([{ order_id: 'A-1001' }]);
       await screenshot(page, 'tools-test-run');
       await context.close();
     } finally {
-      endpoint.close();
+      await endpoint.close();
     }
   });
 });

@@ -2,11 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A loopback HTTP tool endpoint that records each call's JSON body and answers `{ ok: true, message }`.
+ * A loopback HTTP tool endpoint that records each call's JSON body and answers `{ ok: true, message }` (or, given an
+ * object, that object as it is).
  * For tests about who may run a tool and how often it runs, not about the wire contract (tools.test.ts checks
  * signatures).
  */
-export async function startToolEndpoint(message = 'Done.') {
+export async function startToolEndpoint(answer: string | Record<string, unknown> = 'Done.') {
+  const body = JSON.stringify(typeof answer === 'string' ? { ok: true, message: answer } : answer);
   const calls: { input?: unknown }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -14,7 +16,7 @@ export async function startToolEndpoint(message = 'Done.') {
     req.on('end', () => {
       calls.push(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ ok: true, message }));
+      res.end(body);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
