@@ -122,29 +122,29 @@ const NOTICE_WINDOW_SECONDS = 30 * 60;
 
 /**
  * The notices written into Chatwoot conversations in the window that have no Chatwoot message linked to them: their
- * hand-over to the queue was lost (a crash after the decision's commit, Redis down). Returns how many were enqueued.
+ * hand-over to the queue was lost (a crash after the decision's commit, Redis down). Read in the sweep's own
+ * transaction; `recoverNotice` enqueues each after it commits.
  */
-export async function sweepApprovalNotices(services: Services, tenantId: string, olderThanSeconds: number): Promise<number> {
-  const unposted = await services.db.withTenant(
-    tenantId,
-    async (tx) => {
-      const notices = await recentApprovalNotices(tx, tenantId, { olderThanSeconds, withinSeconds: NOTICE_WINDOW_SECONDS });
-      if (!notices.length) return [];
-      const r = await tx.query<{ conversation_id: string; message_id: string }>(
-        `SELECT n.conversation_id, n.message_id FROM unnest($2::uuid[], $3::uuid[]) AS n(conversation_id, message_id)
-           JOIN chatwoot_conversations cc ON cc.tenant_id = $1 AND cc.conversation_id = n.conversation_id
-          WHERE NOT EXISTS (SELECT 1 FROM chatwoot_messages cm
-                             WHERE cm.tenant_id = $1 AND cm.integration_id = cc.integration_id
-                               AND cm.chatwoot_conversation_id = cc.chatwoot_conversation_id AND cm.message_id = n.message_id)`,
-        [tenantId, notices.map((n) => n.conversationId), notices.map((n) => n.messageId)],
-      );
-      return r.rows;
-    },
-    { readOnly: true },
+export async function unpostedNotices(
+  tx: Queryable,
+  tenantId: string,
+  olderThanSeconds: number,
+): Promise<Array<{ conversationId: string; messageId: string }>> {
+  const notices = await recentApprovalNotices(tx, tenantId, { olderThanSeconds, withinSeconds: NOTICE_WINDOW_SECONDS });
+  if (!notices.length) return [];
+  const r = await tx.query<{ conversationId: string; messageId: string }>(
+    `SELECT n.conversation_id AS "conversationId", n.message_id AS "messageId" FROM unnest($2::uuid[], $3::uuid[]) AS n(conversation_id, message_id)
+       JOIN chatwoot_conversations cc ON cc.tenant_id = $1 AND cc.conversation_id = n.conversation_id
+      WHERE NOT EXISTS (SELECT 1 FROM chatwoot_messages cm
+                         WHERE cm.tenant_id = $1 AND cm.integration_id = cc.integration_id
+                           AND cm.chatwoot_conversation_id = cc.chatwoot_conversation_id AND cm.message_id = n.message_id)`,
+    [tenantId, notices.map((n) => n.conversationId), notices.map((n) => n.messageId)],
   );
-  for (const n of unposted) await enqueueNotice(services, tenantId, { conversationId: n.conversation_id, messageId: n.message_id }, true);
-  return unposted.length;
+  return r.rows;
 }
+
+export const recoverNotice = (services: Services, tenantId: string, notice: { conversationId: string; messageId: string }) =>
+  enqueueNotice(services, tenantId, notice, true);
 
 const linkPosted = (tx: Queryable, tenantId: string, integrationId: string, chatwootMessageId: number, messageId: string) =>
   tx.query(`UPDATE chatwoot_messages SET message_id = $4 WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = $3 AND message_id IS NULL`, [

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineJob } from '../../../platform/queue';
 import type { Services } from '../../../platform/services';
-import { sweepApprovalNotices } from './approval-notice.job';
+import { recoverNotice, unpostedNotices } from './approval-notice.job';
 import { botTurnJob } from './bot-turn.job';
 import { processDeliveryJob } from './process-delivery.job';
 
@@ -43,7 +43,9 @@ export async function sweepChatwoot(
           LIMIT 500`,
         [tenantId, olderThan],
       );
-      return { stuck: stuck.rows, waiting: waiting.rows };
+      // the notice job's own retries run over ~15 s; only a notice older than that can have been lost rather than pending
+      const notices = await unpostedNotices(tx, tenantId, options.olderThanSeconds ?? NOTICE_LOST_AFTER_SECONDS);
+      return { stuck: stuck.rows, waiting: waiting.rows, notices };
     });
     for (const d of found.stuck) {
       await services.queue.enqueue(
@@ -57,8 +59,8 @@ export async function sweepChatwoot(
       await services.queue.enqueue(botTurnJob, { tenantId, integrationId: w.integration_id, conversationId: Number(w.chatwoot_conversation_id), round: 0 });
       turns++;
     }
-    // the job's own retries run over ~15 s; only a notice older than that can have been lost rather than pending
-    notices += await sweepApprovalNotices(services, tenantId, options.olderThanSeconds ?? NOTICE_LOST_AFTER_SECONDS);
+    for (const n of found.notices) await recoverNotice(services, tenantId, n);
+    notices += found.notices.length;
   }
   if (deliveries || turns || notices) services.log.warn({ deliveries, turns, notices }, 'chatwoot sweep re-enqueued work');
   return { deliveries, turns, notices };
