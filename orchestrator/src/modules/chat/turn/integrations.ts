@@ -24,7 +24,14 @@ export function retrieverFor(_services: Services): Retriever {
   };
 }
 
-/** The tenant's safety policy as the turn's gate: input, retrieved chunks, tool output and the answer. */
-export function safetyGateFor(config: TenantConfig): SafetyGate {
-  return createSafetyGate(policyFromTenantConfig(config));
+/**
+ * The tenant's safety policy as the turn's gate (input, retrieved chunks, tool output and the answer) and the key its
+ * retrieved-chunk scans are cached under. Made once per configuration object: the active configuration is cached and
+ * shared by every turn (never mutated), so building the gate and serialising the policy on each turn was waste.
+ */
+const gates = new WeakMap<TenantConfig, { gate: SafetyGate; policyKey: string }>();
+export function safetyGateFor(config: TenantConfig): { gate: SafetyGate; policyKey: string } {
+  let made = gates.get(config);
+  if (!made) gates.set(config, (made = { gate: createSafetyGate(policyFromTenantConfig(config)), policyKey: JSON.stringify(config.safety) }));
+  return made;
 }

@@ -65,7 +65,7 @@ export async function* turnEvents(input: TurnInput, stream: boolean): AsyncGener
   // listing (usually a per-process cache hit) run while the first transaction stores the message: they are
   // independent, and none of them should sit on the path to the model's first token one after the other.
   const { config } = await cachedTenantConfig(ctx.services, ctx.tenant.id);
-  const gate = safetyGateFor(config);
+  const { gate } = safetyGateFor(config);
   const scanned = gate.scan(question.content, 'input');
   const needsSources = !scanned.blocked && !scanned.escalate && !detectMemoryRequest(question.content);
   const retrieval = needsSources ? retrieve(input, config, scanned.redacted) : Promise.resolve([]);
@@ -187,7 +187,7 @@ function cannedReply(opened: OpenedTurn): Reply | null {
 /** Retrieved sources through the safety gate (flags yielded as they are found), then the answer. */
 async function* modelPart(turn: Answering, retrieval: Promise<PromptSource[]>, sources: PromptSource[]): AsyncGenerator<TurnEvent, Reply> {
   const { prepared, flags } = turn;
-  const policyKey = JSON.stringify(prepared.config.safety);
+  const { policyKey } = safetyGateFor(prepared.config);
   for (const source of await retrieval) {
     const scan = prepared.gate ? scanRetrievedCached(prepared.gate, policyKey, source.text) : undefined;
     for (const flag of scan?.flags ?? []) {
