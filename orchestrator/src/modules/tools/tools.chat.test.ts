@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reply, startFakeLlm, type FakeLlm } from '../../../../test/fakes/llm';
+import { startToolEndpoint } from '../../../../test/fakes/tools/endpoint';
 import { bearer, buildApiKey, buildTenant } from '../../../../test/factories';
 import { createTestAtrium, type TestAtrium } from '../../../../test/support/app';
 
@@ -20,9 +19,7 @@ const TOOL_OUTPUT = {
 describe('tool calls in the chat pipeline', () => {
   let fake: FakeLlm;
   let atrium: TestAtrium;
-  let toolServer: Server;
-  let toolUrl: string;
-  const toolCalls: unknown[] = [];
+  let toolServer: Awaited<ReturnType<typeof startToolEndpoint>>;
 
   beforeAll(async () => {
     fake = await startFakeLlm();
@@ -36,20 +33,10 @@ describe('tool calls in the chat pipeline', () => {
         LLM_TIMEOUT_MS: '5000',
       },
     });
-    toolServer = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        toolCalls.push(JSON.parse(Buffer.concat(chunks).toString('utf8')).input);
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(TOOL_OUTPUT));
-      });
-    });
-    await new Promise<void>((r) => toolServer.listen(0, '127.0.0.1', r));
-    toolUrl = `http://127.0.0.1:${(toolServer.address() as AddressInfo).port}/customer`;
+    toolServer = await startToolEndpoint(TOOL_OUTPUT);
   });
   afterAll(async () => {
-    await new Promise((r) => toolServer?.close(r));
+    await toolServer?.close();
     await atrium?.close();
     await fake?.close();
   });
@@ -77,7 +64,7 @@ describe('tool calls in the chat pipeline', () => {
         description: "The customer's account record",
         input_schema: { type: 'object', properties: { account: { type: 'string' } }, required: ['account'], additionalProperties: false },
         risk: 'read',
-        binding: { kind: 'http', url: toolUrl, timeout_ms: 2000 },
+        binding: { kind: 'http', url: toolServer.url, timeout_ms: 2000 },
       });
     expect(tool.status).toBe(201);
     const before = fake.requests.length;
@@ -89,7 +76,7 @@ describe('tool calls in the chat pipeline', () => {
       .send({ model: 'atrium', messages: [{ role: 'user', content: 'Which plan am I on? My account is ACC-9.' }] });
     expect(r.status).toBe(200);
     expect(r.body.choices[0].message.content).toBe('Your plan is gold.');
-    expect(toolCalls.at(-1)).toEqual({ account: 'ACC-9' });
+    expect(toolServer.calls.at(-1)?.input).toEqual({ account: 'ACC-9' });
 
     const sent = fake.requests.slice(before).filter((s) => s.api !== 'openai-embeddings');
     expect(sent.map((s) => s.api)).toEqual([api, api]);
