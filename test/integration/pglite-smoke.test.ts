@@ -55,6 +55,24 @@ describe('embedded PGlite smoke path', () => {
     expect(actions.rows.map((row) => row.action)).toEqual(expect.arrayContaining(['conversation.created', 'chat.turn']));
   });
 
+  it('runs a lead statement with inlined values and a final statement with COMMIT, as on the server', async () => {
+    const demo = (await services.db.query<{ id: string; name: string }>(`SELECT id, name FROM tenants WHERE slug = 'demo'`)).rows[0]!;
+    const lead = await services.db.withTenant(demo.id, async (tx) => tx.lead?.rows, { lead: 'SELECT :tenant AS t, :n AS n', leadValues: { n: 7 } });
+    expect(lead).toEqual([{ t: demo.id, n: 7 }]);
+    await services.db.withTenant(demo.id, async (tx) =>
+      tx.finalStatement('UPDATE tenants SET name = name || :suffix WHERE id = :tenant', { suffix: 'x', tenant: demo.id }),
+    );
+    await expect(
+      services.db.withTenant(demo.id, async (tx) => {
+        await tx.query(`UPDATE tenants SET name = name || 'y' WHERE id = $1`, [demo.id]);
+        tx.finalStatement('UPDATE tenants SET slug = NULL WHERE id = :tenant', { tenant: demo.id });
+      }),
+    ).rejects.toThrow(/null/);
+    const after = (await services.db.query<{ name: string }>('SELECT name FROM tenants WHERE id = $1', [demo.id])).rows[0]!;
+    expect(after.name).toBe(`${demo.name}x`);
+    await services.db.query('UPDATE tenants SET name = $2 WHERE id = $1', [demo.id, demo.name]);
+  });
+
   it('has pgvector available', async () => {
     const r = await services.db.query<{ d: number }>(`SELECT '[1,2,3]'::vector <=> '[1,2,4]'::vector AS d`);
     expect(r.rows[0]!.d).toBeCloseTo(0.00854, 4);

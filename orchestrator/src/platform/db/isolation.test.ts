@@ -118,6 +118,45 @@ describe('database-level tenant isolation', () => {
     }
   });
 
+  it("inlines a lead statement's other values only when they are uuids, integers or plain words", async () => {
+    const { db } = atrium.services;
+    const lead = 'SELECT :tenant AS t, :other AS o, :n AS n, :word AS w';
+    const seen = await db.withTenant(a.id, async (tx) => tx.lead?.rows, { lead, leadValues: { other: b.id, n: 42, word: 'processed' } });
+    expect(seen).toEqual([{ t: a.id, o: b.id, n: 42, w: 'processed' }]);
+    for (const bad of [
+      { other: "x' OR true --", n: 1, word: 'a' },
+      { other: b.id, n: 1.5, word: 'a' },
+      { other: b.id, n: 1, word: 'Robert); DROP' },
+    ]) {
+      await expect(db.withTenant(a.id, async () => 1, { lead, leadValues: bad })).rejects.toThrow(/inlined value/);
+    }
+    await expect(db.withTenant(a.id, async () => 1, { lead })).rejects.toThrow(/no value for :other/);
+  });
+
+  it('sends a final statement with COMMIT: applied with the transaction, rolled back with it, refused where it cannot apply', async () => {
+    const { db } = atrium.services;
+    const name = async () => (await db.query<{ name: string }>('SELECT name FROM tenants WHERE id = $1', [a.id])).rows[0]!.name;
+    const before = await name();
+    const rename = 'UPDATE tenants SET name = name || :suffix WHERE id = :tenant';
+    await db.withTenant(a.id, async (tx) => tx.finalStatement(rename, { suffix: 'x', tenant: a.id }));
+    expect(await name()).toBe(`${before}x`);
+    // the transaction's own failure: the final statement never runs
+    await expect(db.withTenant(a.id, async (tx) => (tx.finalStatement(rename, { suffix: 'y', tenant: a.id }), tx.query('SELECT 1/0')))).rejects.toThrow();
+    // the final statement's failure: the transaction's earlier writes roll back with it
+    await expect(
+      db.withTenant(a.id, async (tx) => {
+        await tx.query(`UPDATE tenants SET name = name || 'z' WHERE id = $1`, [a.id]);
+        tx.finalStatement('UPDATE tenants SET slug = NULL WHERE id = :tenant', { tenant: a.id });
+      }),
+    ).rejects.toThrow(/null/);
+    expect(await name()).toBe(`${before}x`);
+    await expect(db.withTenant(a.id, async (tx) => tx.finalStatement('SELECT 1 WHERE :tenant IS NOT NULL', { tenant: a.id }))).rejects.toThrow(
+      /final statement/,
+    );
+    await expect(db.withTenant(a.id, async (tx) => tx.finalStatement(rename, { suffix: 'x', tenant: a.id }), { readOnly: true })).rejects.toThrow(/read-only/);
+    expect(await name()).toBe(`${before}x`);
+  });
+
   it('refuses a transaction-local setting that is not a plain word', async () => {
     await expect(atrium.services.db.withTenant(a.id, async () => 1, { settings: { 'hnsw.ef_search': "1'; DROP TABLE tenants; --" } })).rejects.toThrow(
       /invalid/,

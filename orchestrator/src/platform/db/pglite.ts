@@ -59,9 +59,11 @@ export async function createPgliteDb(db: PGlite): Promise<Db> {
     const result = await db.transaction(async (raw) => {
       const scoped = wrap(raw);
       const rows = tenantId ? await enterTenantScope(scoped, tenantId, options) : undefined;
-      const { tx, run } = withAfterCommit(scoped, rows && options.lead ? { sql: options.lead, rows } : undefined);
+      const { tx, run, finals } = withAfterCommit(scoped, rows && options.lead ? { sql: options.lead, rows } : undefined);
       fire = run;
-      return fn(tx);
+      const result = await fn(tx);
+      for (const sql of finals) await raw.query(sql);
+      return result;
     });
     fire();
     return result;

@@ -44,9 +44,10 @@ export function createPostgresDb(url: string, poolSize: number): Db {
       const begun = (await client.query(tenantId ? beginInTenantScope(tenantId, options) : 'BEGIN')) as unknown as pg.QueryResult[];
       // a multi-statement string yields one result per statement: the lead statement's is the last
       const lead = options.lead && tenantId ? { sql: options.lead, rows: begun.at(-1)!.rows as Record<string, unknown>[] } : undefined;
-      const { tx, run } = withAfterCommit(wrap(client), lead);
+      const { tx, run, finals } = withAfterCommit(wrap(client), lead);
       const result = await fn(tx);
       if (options.readOnly) {
+        if (finals.length) throw new Error('a read-only transaction has no final statement');
         // Nothing to make durable: the reads are done, so the caller goes on while COMMIT ends the snapshot;
         // the connection returns to the pool only after it (a failed COMMIT discards the connection).
         released = true;
@@ -56,7 +57,8 @@ export function createPostgresDb(url: string, poolSize: number): Db {
         );
         return result;
       }
-      await client.query('COMMIT');
+      // final statements and COMMIT as one string: if one fails, the rest is skipped and the catch rolls back
+      await client.query(finals.length ? `${finals.join('; ')}; COMMIT` : 'COMMIT');
       run();
       return result;
     } catch (error) {

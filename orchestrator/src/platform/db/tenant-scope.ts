@@ -1,3 +1,4 @@
+import { inlineStatement, type InlineValues } from './inlined-statement';
 import type { Queryable } from './types';
 
 /**
@@ -27,6 +28,11 @@ export interface TenantTransactionOptions {
    * a uuid). For work every such transaction needs first, e.g. the audit chain's append lock and head.
    */
   lead?: string;
+  /**
+   * Values for the lead's other `:name` placeholders, inlined the same way (uuids, safe integers and plain words
+   * only: inlined-statement.ts), e.g. the row a job locks before anything else.
+   */
+  leadValues?: InlineValues;
 }
 
 const SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
@@ -38,10 +44,10 @@ function assertTenantId(tenantId: string): void {
 
 const LEAD = /^SELECT [^;$']+$/;
 
-/** The lead statement with the tenant in place of `:tenant`: inlined for PostgreSQL's BEGIN string, `$1` for a parameter. */
-export function leadStatement(lead: string, tenant: string): string {
+/** The lead statement with the tenant in place of `:tenant` and its other values inlined (the tenant was checked). */
+export function leadStatement(lead: string, tenant: string, values: InlineValues = {}): string {
   if (!LEAD.test(lead) || !lead.includes(':tenant')) throw new Error(`a lead statement is one SELECT naming :tenant, got "${lead}"`);
-  return lead.replaceAll(':tenant', tenant);
+  return inlineStatement(lead, { ...values, tenant });
 }
 
 function settingEntries(settings: LocalSettings | undefined): [string, string][] {
@@ -66,7 +72,7 @@ export async function enterTenantScope(
   const extra = settingEntries(options.settings);
   const calls = extra.map((_, i) => `, set_config($${2 * i + 2}, $${2 * i + 3}, true)`).join('');
   await tx.query(`SELECT set_config('app.tenant_id', $1, true)${calls}`, [tenantId, ...extra.flat()]);
-  if (options.lead) return (await tx.query<Record<string, unknown>>(leadStatement(options.lead, '$1::uuid'), [tenantId])).rows;
+  if (options.lead) return (await tx.query<Record<string, unknown>>(leadStatement(options.lead, tenantId, options.leadValues))).rows;
   return undefined;
 }
 
@@ -81,6 +87,6 @@ export function beginInTenantScope(tenantId: string, options: TenantTransactionO
   const calls = settingEntries(options.settings)
     .map(([name, value]) => `, set_config('${name}', '${value}', true)`)
     .join('');
-  const lead = options.lead ? `; ${leadStatement(options.lead, `'${tenantId}'::uuid`)}` : '';
+  const lead = options.lead ? `; ${leadStatement(options.lead, tenantId, options.leadValues)}` : '';
   return `BEGIN${options.readOnly ? ' READ ONLY' : ''}; SELECT set_config('app.tenant_id', '${tenantId}', true)${calls}${lead}`;
 }

@@ -1,3 +1,4 @@
+import type { InlineValues } from './inlined-statement';
 import type { TenantTransactionOptions } from './tenant-scope';
 
 /** The one small interface every data-access function uses, whatever engine is behind it. */
@@ -16,6 +17,12 @@ export interface Tx extends Queryable {
   afterCommit(fn: () => void | Promise<void>): void;
   /** The rows of the transaction's lead statement (TenantTransactionOptions.lead), when it had one. */
   readonly lead?: { sql: string; rows: Record<string, unknown>[] };
+  /**
+   * A write sent with COMMIT, in its round trip, after everything the transaction sent before (inlined-statement.ts:
+   * static SQL, values that are uuids, integers or plain words). Its rows and row count are not seen; if it fails,
+   * the transaction rolls back and the caller gets the error. Not for a read-only transaction.
+   */
+  finalStatement(sql: string, values: InlineValues): void;
 }
 
 export interface Db extends Queryable {
