@@ -2,7 +2,7 @@ import type { AtriumModule } from '../module';
 import { allow } from '../identity/policy';
 import { activityRoutes } from './activity.routes';
 
-export { recordActivity, presentActivity, type ActivityInput } from './record-activity';
+export { recordActivity, activityPart, announceActivity, presentActivity, ACTIVITY_COLUMNS, type ActivityInput, type ActivityRow } from './record-activity';
 export { openEventStream } from './event-stream';
 
 export const activityModule: AtriumModule = {

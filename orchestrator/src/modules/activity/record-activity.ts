@@ -1,4 +1,4 @@
-import type { Tx } from '../../platform/db';
+import type { StatementPart, Tx } from '../../platform/db';
 import type { EventBus } from '../../platform/bus';
 
 export interface ActivityInput {
@@ -22,17 +22,38 @@ export interface ActivityRow {
   created_at: Date;
 }
 
+/** What an activity insert returns (`RETURNING ${ACTIVITY_COLUMNS}`), for hot paths that fold the insert into a statement. */
+export const ACTIVITY_COLUMNS = 'id, type, actor, resource_type, resource_id, summary, data, created_at';
+
 /** Writes a timeline entry in the caller's tenant transaction; live subscribers hear it after commit. */
 export async function recordActivity(tx: Tx, bus: EventBus, tenantId: string, input: ActivityInput): Promise<ActivityRow> {
   const r = await tx.query<ActivityRow>(
     `INSERT INTO activity (tenant_id, type, actor, resource_type, resource_id, summary, data)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
-     RETURNING id, type, actor, resource_type, resource_id, summary, data, created_at`,
+     RETURNING ${ACTIVITY_COLUMNS}`,
     [tenantId, input.type, input.actor ?? null, input.resourceType ?? null, input.resourceId ?? null, input.summary, JSON.stringify(input.data ?? {})],
   );
   const row = r.rows[0]!;
-  tx.afterCommit(() => bus.publish({ tenantId, type: 'activity', data: presentActivity(row) }));
+  announceActivity(tx, bus, tenantId, row);
   return row;
+}
+
+/**
+ * The same insert as a part of a hot path's own statement (platform/db/statement-parts.ts); the statement returns the
+ * part's row (`RETURNING ${ACTIVITY_COLUMNS}`) for the caller to pass to announceActivity.
+ */
+export function activityPart(tenantId: string, input: ActivityInput): StatementPart {
+  return {
+    sql: (p) =>
+      `INSERT INTO activity (tenant_id, type, actor, resource_type, resource_id, summary, data)
+       VALUES ($${p}::uuid, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::jsonb) RETURNING ${ACTIVITY_COLUMNS}`,
+    params: [tenantId, input.type, input.actor ?? null, input.resourceType ?? null, input.resourceId ?? null, input.summary, JSON.stringify(input.data ?? {})],
+  };
+}
+
+/** Live subscribers hear a timeline entry once the transaction that wrote it commits (a row from either path). */
+export function announceActivity(tx: Tx, bus: EventBus, tenantId: string, row: ActivityRow): void {
+  tx.afterCommit(() => bus.publish({ tenantId, type: 'activity', data: presentActivity(row) }));
 }
 
 export function presentActivity(row: ActivityRow) {
