@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replyIdempotencyKey } from '@atrium/connectors/chatwoot';
 import { startChatwootHarness, type ChatwootHarness } from '../../../../test/fakes/chatwoot/harness';
 
 /** The bot's rules (issue 6, README §3), end to end: fake Chatwoot → signed delivery → Atrium → Chatwoot API. */
@@ -119,6 +120,22 @@ describe('Chatwoot bot replies', () => {
       h.engine.gate = undefined;
       release();
     }
+  });
+
+  it('keys the reply slot with the idempotency key the reply is posted under', async () => {
+    const { conversation, message } = h.fake.customerWrites('Can I get a refund on my order?');
+    const [reply] = await h.waitFor(() => (h.botReplies(conversation).length ? h.botReplies(conversation) : undefined), 'the bot reply');
+    const key = replyIdempotencyKey({ integrationId: h.integrationId, conversationId: conversation.displayId, inboundMessageId: message.id });
+    expect(reply!.sourceId).toBe(key);
+    // (Chatwoot shows the reply before the turn's closing transaction has marked the slot posted)
+    const slot = await h.waitFor(async () => {
+      const r = await h.atrium.database.asSuperuser<{ idempotency_key: string; status: string; attempts: number }>(
+        `SELECT idempotency_key, status, attempts FROM chatwoot_replies WHERE tenant_id = $1 AND integration_id = $2 AND inbound_message_id = $3`,
+        [h.tenant.id, h.integrationId, message.id],
+      );
+      return r.rows[0]?.status === 'posted' && r.rows;
+    }, 'the settled reply slot');
+    expect(slot).toEqual([{ idempotency_key: key, status: 'posted', attempts: 1 }]);
   });
 
   it('never posts a reply twice when Chatwoot fails after storing it', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Db, Queryable } from '../../platform/db';
-import { MIRROR_COLUMNS, type MirrorRow } from './mirror-store';
+import type { Db, Queryable, StatementPart } from '../../platform/db';
+import { claimWork, type Work } from './pending-work';
 
 /**
  * One bot turn at a time per conversation, across all workers: a lease row in `chatwoot_conversations`,
@@ -23,16 +23,19 @@ export interface Lease {
   readonly token: string;
   /**
    * Claims the lease in `tx` unless another live holder has it (null); starts the heartbeat. Resolves to the claimed
-   * mirror row, so the caller needs no second statement to read the conversation it has just locked.
+   * mirror row and the work waiting in it, read by the same statement (pending-work.ts).
    */
-  claim(tx: Queryable): Promise<MirrorRow | null>;
+  claim(tx: Queryable): Promise<Work | null>;
   /** Releases it in `tx` (the caller's transaction) and stops the heartbeat. */
   releaseIn(tx: Queryable): Promise<void>;
   /**
-   * Releases it in `tx` only when no customer message of the conversation is left unhandled (true): the turn's
-   * "anything more?" check and the release in one statement. False: more to answer, or the lease was lost.
+   * The turn's "anything more?" check and the release, as a part of the statement that settles an answer: released
+   * only when no customer message of the conversation is left unhandled besides `handling` (the ones that statement
+   * marks handled; a statement does not see its own changes). It returns a row when it released the lease; pass
+   * whether it did to `settleIdle`. Not released: more to answer, or the lease was lost.
    */
-  releaseIfIdle(tx: Queryable): Promise<boolean>;
+  idleReleasePart(handling: readonly number[]): StatementPart;
+  settleIdle(released: boolean): void;
   /** Stops the heartbeat without touching the row: the transaction that claimed it did not commit. */
   forget(): void;
   /** Releases it in a transaction of its own (after an error; a no-op when the lease was never claimed). */
@@ -55,18 +58,13 @@ export function newLease(db: Db, scope: LeaseScope): Lease {
   const lease: Lease = {
     token,
     async claim(tx) {
-      const r = await tx.query<MirrorRow>(
-        `UPDATE chatwoot_conversations SET lease_token = $4, lease_until = now() + make_interval(secs => $5)
-          WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 AND (lease_until IS NULL OR lease_until < now())
-          RETURNING ${MIRROR_COLUMNS}`,
-        [...key, LEASE_MS / 1000],
-      );
-      held = r.rowCount > 0;
+      const work = await claimWork(tx, scope, token, LEASE_MS / 1000);
+      held = work !== null;
       if (held) {
         heartbeat = setInterval(() => void renew().catch(() => undefined), HEARTBEAT_MS);
         heartbeat.unref();
       }
-      return r.rows[0] ?? null;
+      return work;
     },
     async releaseIn(tx) {
       clearInterval(heartbeat);
@@ -76,16 +74,22 @@ export function newLease(db: Db, scope: LeaseScope): Lease {
         [...key],
       );
     },
-    async releaseIfIdle(tx) {
-      const r = await tx.query(
-        `UPDATE chatwoot_conversations SET lease_token = NULL, lease_until = NULL
-          WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 AND lease_token = $4
-            AND NOT EXISTS (SELECT 1 FROM chatwoot_messages cm WHERE cm.tenant_id = $1 AND cm.integration_id = $2
-                              AND cm.chatwoot_conversation_id = $3 AND cm.author = 'customer' AND NOT cm.handled)`,
-        [...key],
-      );
-      if (r.rowCount > 0) clearInterval(heartbeat);
-      return r.rowCount > 0;
+    idleReleasePart(handling) {
+      return {
+        sql: (p) =>
+          `UPDATE chatwoot_conversations SET lease_token = NULL, lease_until = NULL
+            WHERE tenant_id = $${p}::uuid AND integration_id = $${p + 1}::uuid AND chatwoot_conversation_id = $${p + 2}::bigint AND lease_token = $${p + 3}::uuid
+              AND NOT EXISTS (SELECT 1 FROM chatwoot_messages cm WHERE cm.tenant_id = $${p} AND cm.integration_id = $${p + 1}
+                                AND cm.chatwoot_conversation_id = $${p + 2} AND cm.author = 'customer' AND NOT cm.handled
+                                AND cm.chatwoot_message_id <> ALL($${p + 4}::bigint[]))
+            RETURNING 1`,
+        params: [...key, handling],
+      };
+    },
+    settleIdle(released) {
+      if (!released) return;
+      clearInterval(heartbeat);
+      held = false;
     },
     forget() {
       clearInterval(heartbeat);

@@ -1,5 +1,6 @@
 import type { WebhookConversation } from '@atrium/connectors/chatwoot';
-import type { Queryable } from '../../platform/db';
+import type { Queryable, TenantTransactionOptions } from '../../platform/db';
+import { ACTIVITY_COLUMNS, type ActivityRow } from '../activity';
 import type { StoredHandoff } from './chatwoot.schema';
 
 /**
@@ -28,6 +29,18 @@ export function atriumStatus(status: ChatwootStatus, handedOff: boolean): string
   return 'pending';
 }
 
+/**
+ * withTenant options that lock the conversation's mirror row with BEGIN, in its round trip: the lock order every
+ * writer of a Chatwoot conversation keeps (mirror row first, then messages and the `conversations` row), without a
+ * statement of its own.
+ */
+export function mirrorLockedFirst(integrationId: string, chatwootId: number): TenantTransactionOptions {
+  return {
+    lead: 'SELECT 1 FROM chatwoot_conversations WHERE tenant_id = :tenant AND integration_id = :integration AND chatwoot_conversation_id = :conversation FOR UPDATE',
+    leadValues: { integration: integrationId, conversation: chatwootId },
+  };
+}
+
 export async function findMirror(tx: Queryable, tenantId: string, integrationId: string, chatwootId: number, forUpdate = false): Promise<MirrorRow | null> {
   const r = await tx.query<MirrorRow>(
     `SELECT ${MIRROR_COLUMNS} FROM chatwoot_conversations WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3${forUpdate ? ' FOR UPDATE' : ''}`,
@@ -37,48 +50,90 @@ export async function findMirror(tx: Queryable, tenantId: string, integrationId:
 }
 
 /**
- * The mirror row of a Chatwoot conversation, created on first sight. A new conversation is the bot's when it
- * is `pending` and no human is assigned (Chatwoot's bot-inbox convention, README §3).
+ * The mirror row of a Chatwoot conversation, locked; created on first sight with its `conversations` row and its
+ * `chatwoot.conversation_started` activity row (returned as `started`, for the caller to announce after commit). A new
+ * conversation is the bot's when it is `pending` and no human is assigned (Chatwoot's bot-inbox convention, README §3).
+ * One statement for the common cases (found, or created); the rare ones (a concurrent creator, a mirror row missing
+ * beside an existing conversation) take a second.
  */
 export async function ensureMirror(
   tx: Queryable,
   tenantId: string,
   integrationId: string,
   conv: WebhookConversation,
-): Promise<{ row: MirrorRow; created: boolean }> {
-  const existing = await findMirror(tx, tenantId, integrationId, conv.id, true);
-  if (existing) return { row: existing, created: false };
+): Promise<{ row: MirrorRow; created: boolean; started?: ActivityRow }> {
   const owner: Owner = conv.status === 'pending' && conv.meta.assignee_type !== 'User' ? 'bot' : 'human';
   const externalId = `${integrationId}:${conv.id}`;
   // DO NOTHING (not DO UPDATE): taking the conversations row lock here, before the mirror row's, could deadlock
   // with a transaction that holds the mirror row and updates the conversation (lock order: mirror first).
-  const c = await tx.query<{ id: string }>(
-    `INSERT INTO conversations (tenant_id, channel, external_id, status, owner, metadata)
-     VALUES ($1, 'chatwoot', $2, $3, $4, $5)
-     ON CONFLICT (tenant_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
-     RETURNING id`,
+  // The mirror row is created at the event's state version: applying the same snapshot next is then a no-op.
+  const r = await tx.query<MirrorRow & { created: boolean; started: ActivityRow | null }>(
+    `WITH existing AS (
+       SELECT ${MIRROR_COLUMNS} FROM chatwoot_conversations WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 FOR UPDATE
+     ), conv AS (
+       INSERT INTO conversations (tenant_id, channel, external_id, status, owner, metadata)
+       SELECT $1, 'chatwoot', $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM existing)
+       ON CONFLICT (tenant_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
+       RETURNING id
+     ), created AS (
+       INSERT INTO chatwoot_conversations (tenant_id, integration_id, chatwoot_conversation_id, conversation_id, inbox_id, contact_id, status, owner, state_version)
+       SELECT $1, $2, $3, conv.id, $8, $9, $10, $6, $11 FROM conv
+       ON CONFLICT DO NOTHING RETURNING ${MIRROR_COLUMNS}
+     ), started AS (
+       INSERT INTO activity (tenant_id, type, resource_type, resource_id, summary, data)
+       SELECT $1, 'chatwoot.conversation_started', 'conversation', created.conversation_id, $12,
+              jsonb_build_object('chatwoot_conversation_id', $3::bigint, 'owner', created.owner)
+         FROM created
+       RETURNING ${ACTIVITY_COLUMNS}
+     )
+     SELECT ${MIRROR_COLUMNS}, false AS created, NULL::json AS started FROM existing
+     UNION ALL
+     SELECT ${MIRROR_COLUMNS}, true, (SELECT row_to_json(started) FROM started) FROM created`,
     [
       tenantId,
+      integrationId,
+      conv.id,
       externalId,
       atriumStatus(conv.status, false),
       owner,
       JSON.stringify({ chatwoot: { integration_id: integrationId, conversation_id: conv.id, inbox_id: conv.inbox_id } }),
+      conv.inbox_id,
+      conv.contact_inbox?.contact_id ?? null,
+      conv.status,
+      conv.updated_at ?? 0,
+      `New Chatwoot conversation ${conv.id} (inbox ${conv.inbox_id})`,
     ],
   );
-  const conversationId =
-    c.rows[0]?.id ??
-    (await tx.query<{ id: string }>(`SELECT id FROM conversations WHERE tenant_id = $1 AND channel = 'chatwoot' AND external_id = $2`, [tenantId, externalId]))
-      .rows[0]!.id;
-  // created at the event's state version: applying the same snapshot next is then a no-op, not another UPDATE
-  const inserted = await tx.query<MirrorRow>(
+  const found = r.rows[0];
+  if (found) {
+    const { created, started, ...row } = found;
+    return started ? { row, created, started } : { row, created };
+  }
+  // a concurrent delivery created it (our insert waited for theirs, then did nothing): take theirs, locked
+  const theirs = await findMirror(tx, tenantId, integrationId, conv.id, true);
+  if (theirs) return { row: theirs, created: false };
+  return { row: await mirrorExistingConversation(tx, tenantId, integrationId, conv, owner, externalId), created: false };
+}
+
+/** A mirror row for a conversation whose `conversations` row exists without one (it was removed): linked to it. */
+async function mirrorExistingConversation(
+  tx: Queryable,
+  tenantId: string,
+  integrationId: string,
+  conv: WebhookConversation,
+  owner: Owner,
+  externalId: string,
+): Promise<MirrorRow> {
+  const c = await tx.query<{ id: string }>(`SELECT id FROM conversations WHERE tenant_id = $1 AND channel = 'chatwoot' AND external_id = $2`, [
+    tenantId,
+    externalId,
+  ]);
+  await tx.query(
     `INSERT INTO chatwoot_conversations (tenant_id, integration_id, chatwoot_conversation_id, conversation_id, inbox_id, contact_id, status, owner, state_version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT DO NOTHING RETURNING ${MIRROR_COLUMNS}`,
-    [tenantId, integrationId, conv.id, conversationId, conv.inbox_id, conv.contact_inbox?.contact_id ?? null, conv.status, owner, conv.updated_at ?? 0],
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+    [tenantId, integrationId, conv.id, c.rows[0]!.id, conv.inbox_id, conv.contact_inbox?.contact_id ?? null, conv.status, owner, conv.updated_at ?? 0],
   );
-  if (inserted.rows[0]) return { row: inserted.rows[0], created: true };
-  // a concurrent delivery created it between our SELECT and INSERT: take theirs, locked
-  return { row: (await findMirror(tx, tenantId, integrationId, conv.id, true))!, created: false };
+  return (await findMirror(tx, tenantId, integrationId, conv.id, true))!;
 }
 
 export async function updateMirror(
@@ -204,36 +259,4 @@ export async function markHandled(tx: Queryable, tenantId: string, integrationId
     `UPDATE chatwoot_messages SET handled = true, pending_content = NULL WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_message_id = ANY($3::bigint[])`,
     [tenantId, integrationId, messageIds],
   );
-}
-
-/**
- * What a bot turn works from, in one round trip: the customer messages the bot has not dealt with yet (oldest first;
- * a widget submission is mirrored as minus the id of the interactive message it answers, submission.ts, so `abs`
- * places it right after that message) and the last `limit` mirrored messages (customer, bot, agents) as the model's
- * context, oldest first.
- */
-export async function pendingWork(
-  tx: Queryable,
-  tenantId: string,
-  integrationId: string,
-  row: MirrorRow,
-  limit = 12,
-): Promise<{ messages: Array<{ id: number; content: string }>; history: Array<{ role: string; content: string }> }> {
-  const r = await tx.query<{ id: string | null; role: string | null; content: string }>(
-    `(SELECT cm.chatwoot_message_id AS id, NULL AS role, coalesce(cm.pending_content, m.content, '') AS content, 0 AS part, abs(cm.chatwoot_message_id) AS ord
-        FROM chatwoot_messages cm LEFT JOIN messages m ON m.tenant_id = cm.tenant_id AND m.id = cm.message_id
-       WHERE cm.tenant_id = $1 AND cm.integration_id = $2 AND cm.chatwoot_conversation_id = $3 AND cm.author = 'customer' AND NOT cm.handled)
-     UNION ALL
-     (SELECT NULL, role, content, 1, row_number() OVER (ORDER BY created_at) FROM
-        (SELECT role, content, created_at FROM messages WHERE tenant_id = $1 AND conversation_id = $4 ORDER BY created_at DESC LIMIT $5) recent)
-     ORDER BY part, ord`,
-    [tenantId, integrationId, row.chatwoot_conversation_id, row.conversation_id, limit],
-  );
-  const messages: Array<{ id: number; content: string }> = [];
-  const history: Array<{ role: string; content: string }> = [];
-  for (const x of r.rows) {
-    if (x.role === null) messages.push({ id: Number(x.id), content: x.content });
-    else history.push({ role: x.role, content: x.content });
-  }
-  return { messages, history };
 }

@@ -1,7 +1,7 @@
 import { eventConversation, messageAuthor, type ChatwootEvent, type WebhookConversation } from '@atrium/connectors/chatwoot';
 import type { Tx } from '../../../platform/db';
 import type { Services } from '../../../platform/services';
-import { recordActivity } from '../../activity';
+import { announceActivity, recordActivity } from '../../activity';
 import { recordAudit, systemActor } from '../../audit';
 import type { ChatwootIntegration } from '../integration-store';
 import { ensureMirror, mirrorMessage, updateMirror, type MirrorRow, type Owner } from '../mirror-store';
@@ -90,16 +90,8 @@ export async function applyEvent(services: Services, tx: Tx, integration: Chatwo
     return { status: 'ignored' };
   const conv = eventConversation(event);
   if (!conv) return { status: 'ignored' };
-  const { row: found, created } = await ensureMirror(tx, integration.tenantId, integration.id, conv);
-  if (created) {
-    await recordActivity(tx, services.bus, integration.tenantId, {
-      type: 'chatwoot.conversation_started',
-      resourceType: 'conversation',
-      resourceId: found.conversation_id,
-      summary: `New Chatwoot conversation ${conv.id} (inbox ${conv.inbox_id})`,
-      data: { chatwoot_conversation_id: conv.id, owner: found.owner },
-    });
-  }
+  const { row: found, started } = await ensureMirror(tx, integration.tenantId, integration.id, conv);
+  if (started) announceActivity(tx, services.bus, integration.tenantId, started);
   let row = await applyConversationState(services, tx, integration, found, conv, event);
   const submission = event.event === 'message_updated' ? submissionOf(event) : null;
   if (submission) {

@@ -1,10 +1,10 @@
 import { isChatwootError, type ChatwootClient } from '@atrium/connectors/chatwoot';
 import type { Services } from '../../../platform/services';
-import { recordActivity } from '../../activity';
 import { newLease, type Lease } from '../conversation-lease';
 import { loadPending, type Pending, type StartedTurn } from './turn-round';
 import { botClient, loadIntegration, type ChatwootIntegration } from '../integration-store';
-import { findMirror, linkDeferred, markHandled, mirrorMessage, persistDeferred, updateMirror, type MirrorRow } from '../mirror-store';
+import { findMirror, markHandled, mirrorLockedFirst, persistDeferred, updateMirror, type MirrorRow } from '../mirror-store';
+import { settleAnswer } from '../answer-store';
 import { renderAnswer } from '../render-reply';
 import { turnEngineOf, type TurnOutcome } from '../turn-engine';
 import { handOff, postOnce } from './hand-off';
@@ -75,39 +75,34 @@ async function deliverAnswer(
   const inboundId = pending.messages.at(-1)!.id;
   const { content, interactive } = renderAnswer(outcome.text, outcome.citations, outcome.quickReplies);
   const posted = await postOnce(client, conversationId, { content, interactive, idempotencyKey: key }, mayExist);
-  return services.db.withTenant(integration.tenantId, async (tx) => {
-    // lock order: the mirror row first, as apply-event does — taken by the same statement (an uncorrelated EXISTS is
-    // evaluated once, before the reply row is scanned), not by a separate SELECT … FOR UPDATE round trip
-    await tx.query(
-      `WITH mirror AS (
-         SELECT 1 FROM chatwoot_conversations WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $5 FOR UPDATE
-       )
-       UPDATE chatwoot_replies SET status = 'posted', chatwoot_message_id = $4, updated_at = now()
-        WHERE tenant_id = $1 AND integration_id = $2 AND inbound_message_id = $3 AND EXISTS (SELECT 1 FROM mirror)`,
-      [integration.tenantId, integration.id, inboundId, posted.id, conversationId],
-    );
-    const ids = pending.messages.map((m) => m.id);
-    if (outcome.persisted) await linkDeferred(tx, integration.tenantId, integration.id, ids, outcome.persisted.userMessageId);
-    else await persistDeferred(tx, integration.tenantId, integration.id, pending.row, ids);
-    await mirrorMessage(tx, integration.tenantId, integration.id, pending.row, {
-      id: posted.id,
-      author: 'bot',
-      content: outcome.text,
-      citations: outcome.citations,
-      messageId: outcome.persisted?.assistantMessageId ?? null,
-    });
-    await markHandled(tx, integration.tenantId, integration.id, ids);
-    await recordActivity(tx, services.bus, integration.tenantId, {
-      type: 'chatwoot.bot_replied',
-      actor: 'bot',
-      resourceType: 'conversation',
-      resourceId: pending.row.conversation_id,
-      summary: `The bot answered in Chatwoot conversation ${conversationId}`,
-      data: { citations: outcome.citations.length, quick_replies: outcome.quickReplies?.length ?? 0 },
-    });
-    // the turn's next round, in this transaction: nothing more to answer → the lease is released here (true)
-    return lease.releaseIfIdle(tx);
-  });
+  // one statement after the lock taken with BEGIN; it also settles the turn's next round (nothing more to answer →
+  // the lease is released here: true)
+  return services.db.withTenant(
+    integration.tenantId,
+    (tx) =>
+      settleAnswer(
+        tx,
+        services.bus,
+        {
+          tenantId: integration.tenantId,
+          integrationId: integration.id,
+          chatwootConversationId: conversationId,
+          conversationId: pending.row.conversation_id,
+          inboundId,
+          customerMessageIds: pending.messages.map((m) => m.id),
+          postedId: posted.id,
+          text: outcome.text,
+          citations: outcome.citations,
+          ...(outcome.persisted ? { persisted: outcome.persisted } : {}),
+          activity: {
+            summary: `The bot answered in Chatwoot conversation ${conversationId}`,
+            data: { citations: outcome.citations.length, quick_replies: outcome.quickReplies?.length ?? 0 },
+          },
+        },
+        lease,
+      ),
+    mirrorLockedFirst(integration.id, conversationId),
+  );
 }
 
 /** conversations where this process showed "typing…", so the indicator is cleared only where it was set */

@@ -3,7 +3,8 @@ import type { Queryable } from '../../../platform/db';
 import type { Services } from '../../../platform/services';
 import { newLease, type Lease } from '../conversation-lease';
 import type { ChatwootIntegration } from '../integration-store';
-import { findMirror, pendingWork, type MirrorRow } from '../mirror-store';
+import type { MirrorRow } from '../mirror-store';
+import { readWork } from '../pending-work';
 
 /**
  * The start of each round of a bot turn (run-bot-turn.ts): under the conversation's lease, what is left to answer,
@@ -28,18 +29,20 @@ async function loadPendingIn(
   lease: Lease,
   claim: boolean,
 ): Promise<Pending | null | 'busy'> {
-  // the first round's claim returns the mirror row it locked (no mirror row yet: as busy, the job looks again)
-  const row = claim ? await lease.claim(tx) : await findMirror(tx, integration.tenantId, integration.id, conversationId);
-  if (claim && !row) return 'busy';
-  const { messages, history } = row ? await pendingWork(tx, integration.tenantId, integration.id, row) : { messages: [], history: [] };
-  if (!row || !messages.length) {
+  // the first round's claim reads the work in the same statement (no mirror row yet: as busy, the job looks again)
+  const work = claim ? await lease.claim(tx) : await readWork(tx, { tenantId: integration.tenantId, integrationId: integration.id, conversationId });
+  if (claim && !work) return 'busy';
+  if (!work || !work.messages.length) {
     await lease.releaseIn(tx);
     return null;
   }
+  const { row, messages, history } = work;
   if (row.owner !== 'bot' || row.status !== 'pending') return { row, messages, history };
   const inboundId = messages.at(-1)!.id;
   const key = replyIdempotencyKey({ integrationId: integration.id, conversationId, inboundMessageId: inboundId });
-  return { row, messages, history, reservation: await reserveReply(tx, integration, conversationId, inboundId, key) };
+  // a claim reserved the slot in its statement; a later round (or a claim that raced a newer message) reserves it here
+  const reserved = work.reservation?.inbound === inboundId ? work.reservation : await reserveReply(tx, integration, conversationId, inboundId, key);
+  return { row, messages, history, reservation: { key, status: reserved.status, attempts: reserved.attempts } };
 }
 
 export const loadPending = (services: Services, integration: ChatwootIntegration, conversationId: number, lease: Lease, claim: boolean) =>
@@ -75,5 +78,5 @@ async function reserveReply(tx: Queryable, integration: ChatwootIntegration, con
      RETURNING status, attempts`,
     [integration.tenantId, integration.id, inboundId, conversationId, key],
   );
-  return { key, ...r.rows[0]! };
+  return r.rows[0]!;
 }

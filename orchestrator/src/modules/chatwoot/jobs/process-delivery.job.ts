@@ -32,23 +32,28 @@ export async function processDelivery(services: Services, p: z.infer<typeof payl
   const inline = services.config.CHATWOOT_COALESCE_MS <= 0;
   let started: StartedTurn | undefined;
   const turn = await services.db
-    .withTenant(p.tenantId, async (tx) => {
-      const r = await tx.query<{ payload: unknown; status: string }>(
-        `SELECT payload, status FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-        [p.tenantId, p.deliveryRowId],
-      );
-      const delivery = r.rows[0];
-      if (!delivery || (delivery.status !== 'received' && delivery.status !== 'failed')) return undefined;
-      const parsed = parseChatwootEvent(delivery.payload);
-      const outcome =
-        integration && parsed.known && !('invalid' in parsed) ? await applyEvent(services, tx, integration, parsed.event) : { status: 'ignored' as const };
-      await tx.query(
-        `UPDATE webhook_deliveries SET status = $3, attempts = attempts + 1, processed_at = now(), last_error = NULL WHERE tenant_id = $1 AND id = $2`,
-        [p.tenantId, p.deliveryRowId, outcome.status],
-      );
-      if (outcome.botTurn && inline && integration) started = await startTurnIn(tx, services, integration, outcome.botTurn.conversationId);
-      return outcome.botTurn;
-    })
+    .withTenant(
+      p.tenantId,
+      async (tx) => {
+        const delivery = tx.lead!.rows[0] as { payload: unknown; status: string } | undefined;
+        if (!delivery || (delivery.status !== 'received' && delivery.status !== 'failed')) return undefined;
+        const parsed = parseChatwootEvent(delivery.payload);
+        const outcome =
+          integration && parsed.known && !('invalid' in parsed) ? await applyEvent(services, tx, integration, parsed.event) : { status: 'ignored' as const };
+        // sent with COMMIT, in its round trip
+        tx.finalStatement(
+          `UPDATE webhook_deliveries SET status = :status, attempts = attempts + 1, processed_at = now(), last_error = NULL WHERE tenant_id = :tenant AND id = :delivery`,
+          { tenant: p.tenantId, delivery: p.deliveryRowId, status: outcome.status },
+        );
+        if (outcome.botTurn && inline && integration) started = await startTurnIn(tx, services, integration, outcome.botTurn.conversationId);
+        return outcome.botTurn;
+      },
+      // the delivery row, locked, comes with BEGIN
+      {
+        lead: 'SELECT payload, status FROM webhook_deliveries WHERE tenant_id = :tenant AND id = :delivery FOR UPDATE',
+        leadValues: { delivery: p.deliveryRowId },
+      },
+    )
     .catch((error: unknown) => {
       started?.lease.forget(); // rolled back: the claim never happened
       throw error;
