@@ -81,6 +81,7 @@ export const chatwootRoutes = [
     summary: 'Chatwoot agent-bot events and account webhooks (signed with X-Chatwoot-Signature; acknowledged at once, processed by jobs)',
     tags,
     auth: 'public',
+    early: true,
     params: eventsParams,
     response: deliveryAck,
     handler: async ({ ctx, params, req }) =>

@@ -42,6 +42,15 @@ export function createApp({ services, routes, access, mountExtras }: AppOptions)
     res.on('finish', () => end({ route: req.routePattern ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
+  const json = express.json({
+    limit: config.BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+    verify: (req, _res, buf) => {
+      (req as express.Request).rawBody = buf; // webhook signatures are computed over the exact bytes
+    },
+  });
+  // webhook receivers first: none of the console-facing middleware below is theirs to pay for (route.ts `early`)
+  for (const route of routes) if (route.early) mountRoute(app, route, access, [json]);
   app.use(
     pinoHttp({
       logger: log,
@@ -56,15 +65,7 @@ export function createApp({ services, routes, access, mountExtras }: AppOptions)
   );
   app.use(helmet({ crossOriginEmbedderPolicy: false }));
   app.use(cors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, credentials: true, exposedHeaders: ['X-Request-Id', 'Retry-After'] }));
-  app.use(
-    express.json({
-      limit: config.BODY_LIMIT,
-      type: ['application/json', 'application/*+json'],
-      verify: (req, _res, buf) => {
-        (req as express.Request).rawBody = buf; // webhook signatures are computed over the exact bytes
-      },
-    }),
-  );
+  app.use(json);
 
   app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/ready', (req, res, next) => {
@@ -101,7 +102,7 @@ export function createApp({ services, routes, access, mountExtras }: AppOptions)
   app.get('/docs/init.js', (_req, res) => void res.type('js').send(docsInitScript));
 
   mountExtras?.(app);
-  for (const route of routes) mountRoute(app, route, access);
+  for (const route of routes) if (!route.early) mountRoute(app, route, access);
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -60,6 +60,7 @@ function executeStep(route: RouteDefinition): RequestHandler {
   };
 }
 
-export function mountRoute(app: Express, route: RouteDefinition, access: AccessControl): void {
-  app[route.method](route.path, accessStep(route, access), ...(route.middleware ?? []), executeStep(route));
+/** `before`: middleware ahead of the access step (an early route's own body parser). */
+export function mountRoute(app: Express, route: RouteDefinition, access: AccessControl, before: RequestHandler[] = []): void {
+  app[route.method](route.path, ...before, accessStep(route, access), ...(route.middleware ?? []), executeStep(route));
 }

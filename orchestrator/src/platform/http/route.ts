@@ -40,6 +40,12 @@ export interface RouteDefinition<A extends AuthMode = AuthMode, B = any, Q = any
   status?: number;
   /** Extra Express middleware run after auth (e.g. multipart parsing). */
   middleware?: RequestHandler[];
+  /**
+   * A machine-to-machine receiver on a hot path (a webhook): mounted ahead of the console-facing middleware — request
+   * logging, helmet's headers, CORS, the shared body parser — with a JSON parser of its own that keeps the raw bytes
+   * for signatures. Each acknowledgement is then spent on the receiver's own work (app.ts).
+   */
+  early?: boolean;
   /** Content types documented for raw responses (e.g. text/event-stream). */
   produces?: string[];
   handler: (input: RouteInput<A, B, Q, P>) => Promise<R | undefined | void>;
