@@ -4,7 +4,7 @@
  * streamed chunk the fake serves would be counted as time Atrium adds). Tests keep the in-process fake, whose
  * scripting and recorded requests they need.
  */
-import { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../test/support/ts-worker';
 
 export interface FakeLlmThread {
   openaiBaseUrl: string;
@@ -13,17 +13,9 @@ export interface FakeLlmThread {
 }
 
 export async function startFakeLlmThread(): Promise<FakeLlmThread> {
-  // A worker does not inherit the loader hooks tsx registered on this thread: it loads the TypeScript body through tsx's API.
-  const body = new URL('./fake-llm-worker.ts', import.meta.url).href;
-  const worker = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(body)}, ${JSON.stringify(import.meta.url)}));`, {
-    eval: true,
-  });
-  const urls = await new Promise<{ openaiBaseUrl: string; anthropicBaseUrl: string }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
+  const { worker, ready } = await startTsWorker<{ openaiBaseUrl: string; anthropicBaseUrl: string }>(new URL('./fake-llm-worker.ts', import.meta.url));
   return {
-    ...urls,
+    ...ready,
     async close() {
       worker.postMessage('close');
       await new Promise((resolve) => worker.once('exit', resolve));

@@ -136,6 +136,26 @@ describe('fake Chatwoot event builders match the derived examples', () => {
   });
 });
 
+describe('fake Chatwoot deliveries sent from a sender thread (the bench)', () => {
+  it('delivers the same signed bytes and records the attempt as the in-thread senders do', async () => {
+    const threaded = await startFakeChatwoot({ botRetryDelayMs: 5, senderThread: true });
+    try {
+      const threadedBot = threaded.connectBot(receiver.url);
+      threaded.customerWrites('a <b> & c');
+      await threaded.settle();
+      const d = receiver.received.at(-1)!;
+      expect(d.rawBody).toContain('a \\u003cb\\u003e \\u0026 c');
+      const expected = createHmac('sha256', threadedBot.secret).update(`${d.headers['x-chatwoot-timestamp']}.${d.rawBody}`).digest('hex');
+      expect(d.headers['x-chatwoot-signature']).toBe(`sha256=${expected}`);
+      const record = threaded.deliveries.at(-1)!;
+      expect(record).toMatchObject({ event: 'message_created', delivered: true, deliveryId: d.headers['x-chatwoot-delivery'] });
+      expect(record.attempts).toEqual([expect.objectContaining({ status: 200, durationMs: expect.any(Number) })]);
+    } finally {
+      await threaded.close();
+    }
+  });
+});
+
 describe('fake Chatwoot responses conform to the OpenAPI response schemas', () => {
   it('answers every implemented endpoint with a body valid against swagger', async () => {
     const { conversation } = mariaWrites();

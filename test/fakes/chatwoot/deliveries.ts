@@ -82,6 +82,8 @@ export interface SendOptions extends DeliveryOptions {
   /** Chatwoot retries agent-bot deliveries on 429/500: 3 attempts, 3 s apart (README §1.8) */
   retryDelayMs: number;
   now: () => number;
+  /** the transport; this thread's senders unless given */
+  attempt?: AttemptFn;
 }
 
 /**
@@ -93,7 +95,10 @@ export interface SendOptions extends DeliveryOptions {
 const SENDERS = Number(process.env.FAKE_CHATWOOT_SENDERS ?? 50);
 const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: SENDERS }), https: new HttpsAgent({ keepAlive: true, maxSockets: SENDERS }) };
 
-function attempt(url: string, body: string, headers: Record<string, string>, timeoutMs: number, fresh = false): Promise<DeliveryAttempt> {
+/** How one attempt is sent: on this thread (`attempt`) or on a sender thread (sender-thread.ts). */
+export type AttemptFn = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => Promise<DeliveryAttempt>;
+
+export function attempt(url: string, body: string, headers: Record<string, string>, timeoutMs: number, fresh = false): Promise<DeliveryAttempt> {
   const timestamp = Number(headers['x-chatwoot-timestamp'] ?? 0);
   const target = new URL(url);
   const secure = target.protocol === 'https:';
@@ -145,7 +150,7 @@ export async function sendDelivery(target: DeliveryTarget, event: string, payloa
   for (let i = 0; i < maxAttempts; i++) {
     if (i > 0) await new Promise((r) => setTimeout(r, options.retryDelayMs));
     record.headers = buildDeliveryHeaders(target, body, deliveryId, Math.floor(options.now() / 1000), options);
-    const result = await attempt(target.url, body, record.headers, options.timeoutMs);
+    const result = await (options.attempt ?? attempt)(target.url, body, record.headers, options.timeoutMs);
     record.attempts.push(result);
     if (result.status !== null && result.status >= 200 && result.status < 300) {
       record.delivered = true;

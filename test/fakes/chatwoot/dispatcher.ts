@@ -1,4 +1,4 @@
-import { sendDelivery, type DeliveryOptions, type DeliveryRecord, type DeliveryTarget } from './deliveries';
+import { sendDelivery, type AttemptFn, type DeliveryOptions, type DeliveryRecord, type DeliveryTarget } from './deliveries';
 import { BOT_EVENTS } from './events';
 import type { ChatwootState, Conversation } from './state';
 
@@ -9,6 +9,8 @@ import type { ChatwootState, Conversation } from './state';
 export interface DispatcherOptions {
   timeoutMs: number;
   botRetryDelayMs: number;
+  /** the transport for delivery attempts (sender-thread.ts); this thread's senders unless given */
+  attempt?: AttemptFn;
   /** called when a bot delivery of a message event finally fails (README §1.8 failure handling) */
   onBotFailure: (conversation: Conversation) => void;
 }
@@ -67,6 +69,7 @@ export class Dispatcher {
       timeoutMs: this.options.timeoutMs,
       retryDelayMs: this.options.botRetryDelayMs,
       now: this.state.now,
+      ...(this.options.attempt ? { attempt: this.options.attempt } : {}),
     });
     this.deliveries.push(record);
     const messageEvent = event === 'message_created' || event === 'message_updated';

@@ -3,6 +3,7 @@ import { accountRoutes } from './account-routes';
 import { ChatwootActions } from './actions';
 import { loadChatwootContract } from './contract';
 import type { DeliveryOptions, DeliveryRecord, DeliveryTarget } from './deliveries';
+import { startSenderThread } from './sender-thread';
 import { Dispatcher } from './dispatcher';
 import { messageEventPayload, webwidgetTriggeredPayload, type WidgetEventInfo } from './events';
 import { conversationRoutes } from './conversation-routes';
@@ -24,6 +25,8 @@ export interface FakeChatwootOptions {
   botRetryDelayMs?: number;
   /** validate every response against swagger (the bench turns this off to save CPU) */
   checkResponses?: boolean;
+  /** send deliveries from a worker thread of their own (sender-thread.ts), as the bench does to time acknowledgements */
+  senderThread?: boolean;
   /** seats for POST /agents before 402 */
   agentSeatLimit?: number;
   now?: () => number;
@@ -77,7 +80,9 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}): Prom
   const contract = loadChatwootContract();
   // eslint-disable-next-line prefer-const -- the dispatcher needs a late-bound reference to the actions built from it
   let actions!: ChatwootActions;
+  const senders = options.senderThread ? await startSenderThread() : undefined;
   const dispatcher = new Dispatcher(state, {
+    ...(senders ? { attempt: senders.attempt } : {}),
     timeoutMs: options.webhookTimeoutMs ?? 5_000,
     botRetryDelayMs: options.botRetryDelayMs ?? 3_000,
     onBotFailure: (c) => actions.botDeliveryFailed(c),
@@ -207,7 +212,7 @@ export async function startFakeChatwoot(options: FakeChatwootOptions = {}): Prom
       dispatcher.enabled = !paused;
     },
     settle: () => dispatcher.settle(),
-    close: () => closeServer(front.server),
+    close: () => Promise.all([closeServer(front.server), senders?.close()]).then(() => undefined),
   };
 }
 
