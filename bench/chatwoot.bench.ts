@@ -35,6 +35,16 @@ const SUSTAINED_SECONDS = Number(process.env.BENCH_CHATWOOT_SUSTAINED_SECONDS ??
 const DEADLINE = Date.now() + Number(process.env.BENCH_CHATWOOT_DEADLINE_MS ?? 420_000);
 const WORKERS = Number(process.env.BENCH_CHATWOOT_WORKERS ?? 2);
 /**
+ * Jobs in flight and database connections per worker process. On a machine whose cores the workers share with the
+ * API and PostgreSQL, more than about two per core add no throughput (the CPU is already busy) but lengthen the run
+ * queue that an acknowledgement's statement waits in: measured here, 16 jobs / 12 connections gave ack p99 27–50 ms
+ * where 4 / 4 gave 21–35 ms (one outlier at 56), at the same turns/s (docs/SCALING.md).
+ */
+const WORKER_CONCURRENCY = Number(process.env.BENCH_CHATWOOT_WORKER_CONCURRENCY ?? 4);
+const WORKER_POOL = Number(process.env.BENCH_CHATWOOT_WORKER_POOL ?? 4);
+/** conversations answered before anything is measured (then ANALYZE): see the warm-up below */
+const WARMUP = Number(process.env.BENCH_CHATWOOT_WARMUP ?? 500);
+/**
  * Workers run at a lower CPU priority than the API, as docs/SCALING.md recommends for any deployment where they share
  * cores (compose `cpu_shares: 128` against the API's default 1024; Kubernetes CPU requests; systemd `CPUWeight=`):
  * the acknowledgement is latency-critical, a bot turn is throughput work. Nice 9 is CPU weight 137 against 1024, about
@@ -49,7 +59,7 @@ const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const fakeLlm = ENGINE === 'pipeline' ? await startFakeLlm() : null;
-const fake = await startFakeChatwoot({ checkResponses: false });
+const fake = await startFakeChatwoot({ checkResponses: false, senderThread: true });
 const database = await createTestDatabase();
 const port = await freePort();
 const queuePrefix = `atrium-bench-${randomBytes(4).toString('hex')}`;
@@ -66,8 +76,7 @@ const env: Record<string, string> = {
   OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true',
   CHATWOOT_COALESCE_MS: '0',
   RUN_WORKER_IN_API: 'false',
-  WORKER_CONCURRENCY: '16',
-  DATABASE_POOL_SIZE: '12',
+  DATABASE_POOL_SIZE: '12', // the API's; workers: WORKER_POOL
   CHATWOOT_TIMEOUT_MS: '5000',
   BENCH_QUEUE_PREFIX: queuePrefix,
   BENCH_ENGINE: ENGINE,
@@ -80,9 +89,10 @@ const services = await createServices(config, { db: database.db, log: createLogg
 const children = new Set<ChildProcess>();
 const workers = new Set<ChildProcess>();
 async function spawnChild(file: 'api.ts' | 'worker.ts'): Promise<ChildProcess> {
+  const own = file === 'worker.ts' ? { WORKER_CONCURRENCY: String(WORKER_CONCURRENCY), DATABASE_POOL_SIZE: String(WORKER_POOL) } : {};
   const child = fork(join(import.meta.dirname, 'chatwoot', file), {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env, BENCH_API_PORT: String(port) },
+    env: { ...process.env, ...env, ...own, BENCH_API_PORT: String(port) },
     stdio: 'inherit',
   });
   children.add(child);
@@ -205,7 +215,12 @@ try {
   }
   const t0 = Date.now();
   log(`engine: ${ENGINE}; warming up …`);
-  await drain(await offer(50, 25), 30_000);
+  await drain(await offer(WARMUP, 100), 60_000);
+  // A database as a running deployment has it: some history, and statistics (autovacuum analyses a table once it has
+  // changed enough). On fresh, empty tables PostgreSQL rightly plans sequential scans, and cached plans keep them
+  // while the tables grow: the measured cost then grew with every delivery (PostgreSQL's CPU per turn doubled
+  // within phase A), which is the first minute of a new installation, not its steady state.
+  await database.asSuperuser('ANALYZE');
   log(`  warm-up took ${Date.now() - t0} ms`);
 
   log(`A. acknowledgement at ${ACK_RATE} deliveries/s for ${ACK_SECONDS} s …`);
@@ -257,8 +272,8 @@ try {
 Load average when the run ended (1/5/15 min): ${load} on ${(await import('node:os')).cpus().length} cores — the machine is shared; figures
 measured under a high load are a floor for what Atrium does on a quiet one.
 
-Setup: an API process, ${WORKERS} BullMQ worker processes${WORKER_NICE ? ` at a lower CPU priority than the API (nice ${WORKER_NICE}, CPU weight ≈ 1:8 — the deployment recommendation of docs/SCALING.md: compose \`cpu_shares: 128\` for workers)` : ' at the same CPU priority as the API'}, PostgreSQL 15 and Redis on the same 2-core machine; the fake Chatwoot in the
-benchmark process (signed deliveries over loopback HTTP from a pool of ${process.env.FAKE_CHATWOOT_SENDERS ?? 50} senders, like Sidekiq's threads; Chatwoot's 3 × 3 s retry on 429/500). Engine: \`${ENGINE}\`${ENGINE === 'instant' ? ' (answers at once with one citation: the figures are the bridge without model or retrieval time)' : ' (chat pipeline with the fake LLM)'}. \`CHATWOOT_COALESCE_MS=0\` (the default 300 ms burst window would add 300 ms to every turn).
+Setup: an API process, ${WORKERS} BullMQ worker processes${WORKER_NICE ? ` at a lower CPU priority than the API (nice ${WORKER_NICE}, CPU weight ≈ 1:8 — the deployment recommendation of docs/SCALING.md: compose \`cpu_shares: 128\` for workers)` : ' at the same CPU priority as the API'}, each running ${WORKER_CONCURRENCY} jobs at once on ${WORKER_POOL} database connections, PostgreSQL 15 and Redis on the same 2-core machine; the fake Chatwoot in the
+benchmark process, its deliveries sent from a thread of their own (signed, over loopback HTTP, from a pool of ${process.env.FAKE_CHATWOOT_SENDERS ?? 50} senders, like Sidekiq's threads; Chatwoot's 3 × 3 s retry on 429/500). Before measuring, ${WARMUP} conversations are answered and the database is analysed (this machine's PostgreSQL runs without autovacuum; a deployment's has statistics). Engine: \`${ENGINE}\`${ENGINE === 'instant' ? ' (answers at once with one citation: the figures are the bridge without model or retrieval time)' : ' (chat pipeline with the fake LLM)'}. \`CHATWOOT_COALESCE_MS=0\` (the default 300 ms burst window would add 300 ms to every turn).
 
 | measure | result | target | |
 |---|---|---|---|
