@@ -36,12 +36,13 @@ const DEADLINE = Date.now() + Number(process.env.BENCH_CHATWOOT_DEADLINE_MS ?? 4
 const WORKERS = Number(process.env.BENCH_CHATWOOT_WORKERS ?? 2);
 /**
  * Jobs in flight and database connections per worker process. On a machine whose cores the workers share with the
- * API and PostgreSQL, more than about two per core add no throughput (the CPU is already busy) but lengthen the run
- * queue that an acknowledgement's statement waits in: measured here, 16 jobs / 12 connections gave ack p99 27–50 ms
- * where 4 / 4 gave 21–35 ms (one outlier at 56), at the same turns/s (docs/SCALING.md).
+ * API and PostgreSQL, more jobs than cores add no throughput (the CPU is already busy) but lengthen the run queue that
+ * an acknowledgement's statement waits in. Measured here (2026-11-23), ack p99 at 200 deliveries/s: 16 jobs / 12
+ * connections per worker 27–50 ms (7 runs), 4 / 4 15–35 ms (11 runs, one at 56), 2 / 2 13–19 ms (5 runs); the same
+ * 150 turns/s offered were answered (2 / 2 answered 195/s of 250/s offered) (docs/SCALING.md).
  */
-const WORKER_CONCURRENCY = Number(process.env.BENCH_CHATWOOT_WORKER_CONCURRENCY ?? 4);
-const WORKER_POOL = Number(process.env.BENCH_CHATWOOT_WORKER_POOL ?? 4);
+const WORKER_CONCURRENCY = Number(process.env.BENCH_CHATWOOT_WORKER_CONCURRENCY ?? 2);
+const WORKER_POOL = Number(process.env.BENCH_CHATWOOT_WORKER_POOL ?? 2);
 /** conversations answered before anything is measured (then ANALYZE): see the warm-up below */
 const WARMUP = Number(process.env.BENCH_CHATWOOT_WARMUP ?? 500);
 /**
