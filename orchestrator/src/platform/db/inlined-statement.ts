@@ -10,7 +10,7 @@ export type InlineValues = Readonly<Record<string, InlineValue>>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WORD = /^[a-z_]{1,63}$/;
 const STATIC_SQL = /^[^;$']+$/;
-const PLACEHOLDER = /:([a-z][a-z_]*)\b/g;
+const PLACEHOLDER = /(?<!:):([a-z][a-z_]*)\b/g; // not a `::type` cast
 
 function literal(name: string, value: InlineValue): string {
   if (typeof value === 'number') {

@@ -120,9 +120,9 @@ describe('database-level tenant isolation', () => {
 
   it("inlines a lead statement's other values only when they are uuids, integers or plain words", async () => {
     const { db } = atrium.services;
-    const lead = 'SELECT :tenant AS t, :other AS o, :n AS n, :word AS w';
+    const lead = 'SELECT :tenant AS t, :other::text AS o, :n AS n, :word AS w';
     const seen = await db.withTenant(a.id, async (tx) => tx.lead?.rows, { lead, leadValues: { other: b.id, n: 42, word: 'processed' } });
-    expect(seen).toEqual([{ t: a.id, o: b.id, n: 42, w: 'processed' }]);
+    expect(seen).toEqual([{ t: a.id, o: b.id, n: 42, w: 'processed' }]); // (a `::type` cast is no placeholder)
     for (const bad of [
       { other: "x' OR true --", n: 1, word: 'a' },
       { other: b.id, n: 1.5, word: 'a' },
