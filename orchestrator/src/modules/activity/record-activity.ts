@@ -27,20 +27,15 @@ export const ACTIVITY_COLUMNS = 'id, type, actor, resource_type, resource_id, su
 
 /** Writes a timeline entry in the caller's tenant transaction; live subscribers hear it after commit. */
 export async function recordActivity(tx: Tx, bus: EventBus, tenantId: string, input: ActivityInput): Promise<ActivityRow> {
-  const r = await tx.query<ActivityRow>(
-    `INSERT INTO activity (tenant_id, type, actor, resource_type, resource_id, summary, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     RETURNING ${ACTIVITY_COLUMNS}`,
-    [tenantId, input.type, input.actor ?? null, input.resourceType ?? null, input.resourceId ?? null, input.summary, JSON.stringify(input.data ?? {})],
-  );
-  const row = r.rows[0]!;
+  const insert = activityPart(tenantId, input);
+  const row = (await tx.query<ActivityRow>(insert.sql(1), insert.params)).rows[0]!;
   announceActivity(tx, bus, tenantId, row);
   return row;
 }
 
 /**
- * The same insert as a part of a hot path's own statement (platform/db/statement-parts.ts); the statement returns the
- * part's row (`RETURNING ${ACTIVITY_COLUMNS}`) for the caller to pass to announceActivity.
+ * The insert, as recordActivity's statement or as a part of a hot path's own (platform/db/statement-parts.ts); it
+ * returns the row (`RETURNING ${ACTIVITY_COLUMNS}`), for the caller to pass to announceActivity.
  */
 export function activityPart(tenantId: string, input: ActivityInput): StatementPart {
   return {

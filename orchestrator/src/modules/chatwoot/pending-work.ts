@@ -12,13 +12,12 @@ export interface Work {
   row: MirrorRow;
   messages: Array<{ id: number; content: string }>;
   history: Array<{ role: string; content: string }>;
-  /** the reply slot, reserved by a claim for the newest waiting customer message while the bot owns the conversation */
+  /** the reply slot for the newest waiting customer message, reserved while the bot owns the conversation */
   reservation?: Reservation;
 }
 
 /** A reply slot (`chatwoot_replies`): `attempts` > 1 means an earlier attempt may already have posted the reply. */
 export interface Reservation {
-  inbound: number;
   status: string;
   attempts: number;
 }
@@ -35,12 +34,26 @@ const MIRROR_OUT = MIRROR_COLUMNS.split(', ')
   .join(', ');
 
 /**
- * `mirror` is a CTE yielding the mirror row; `more` further CTEs, and `reservation` a column; their params follow
- * $1–$4 (tenant, integration, Chatwoot id, history).
+ * Both statements also reserve the reply slot for the newest waiting customer message (its order: `abs`, as above)
+ * when the bot owns the conversation. The stored key is the one connectors/chatwoot/idempotency.ts derives (tested to
+ * agree). `mirror` is a CTE yielding the mirror row; its params follow $1–$4 (tenant, integration, Chatwoot id, history).
  */
-const workStatement = (mirror: string, more = '', reservation = 'NULL::json') =>
-  `WITH mirror AS (${mirror})${more}
-   SELECT ${MIRROR_OUT}, w.id, w.role, w.content, ${reservation} AS reservation FROM mirror m LEFT JOIN LATERAL (
+const workStatement = (mirror: string) =>
+  `WITH mirror AS (${mirror}), inbound AS (
+     SELECT cm.chatwoot_message_id AS id FROM chatwoot_messages cm, mirror
+      WHERE cm.tenant_id = $1 AND cm.integration_id = $2 AND cm.chatwoot_conversation_id = $3 AND cm.author = 'customer' AND NOT cm.handled
+        AND mirror.owner = 'bot' AND mirror.status = 'pending'
+      ORDER BY abs(cm.chatwoot_message_id) DESC LIMIT 1
+   ), reserved AS (
+     INSERT INTO chatwoot_replies (tenant_id, integration_id, inbound_message_id, chatwoot_conversation_id, idempotency_key, attempts)
+     SELECT $1, $2, id, $3,
+            'atrium:reply:' || substr(translate(encode(sha256(convert_to($2::text || ':' || $3::text || ':' || id::text || ':reply', 'UTF8')), 'base64'), '+/', '-_'), 1, 22),
+            1
+       FROM inbound
+     ON CONFLICT (tenant_id, integration_id, inbound_message_id) DO UPDATE SET attempts = chatwoot_replies.attempts + 1, updated_at = now()
+     RETURNING status, attempts
+   )
+   SELECT ${MIRROR_OUT}, w.id, w.role, w.content, (SELECT row_to_json(reserved) FROM reserved) AS reservation FROM mirror m LEFT JOIN LATERAL (
      (SELECT cm.chatwoot_message_id AS id, NULL AS role, coalesce(cm.pending_content, msg.content, '') AS content, 0 AS part, abs(cm.chatwoot_message_id) AS ord
         FROM chatwoot_messages cm LEFT JOIN messages msg ON msg.tenant_id = cm.tenant_id AND msg.id = cm.message_id
        WHERE cm.tenant_id = $1 AND cm.integration_id = $2 AND cm.chatwoot_conversation_id = $3 AND cm.author = 'customer' AND NOT cm.handled)
@@ -53,29 +66,10 @@ const workStatement = (mirror: string, more = '', reservation = 'NULL::json') =>
 const READ = workStatement(
   `SELECT ${MIRROR_COLUMNS} FROM chatwoot_conversations WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3`,
 );
-/**
- * The claim also reserves the reply slot for the newest waiting customer message (its order: `abs`, as above) when the
- * bot owns the conversation. The stored key is the one connectors/chatwoot/idempotency.ts derives (tested to agree).
- */
 const CLAIM = workStatement(
   `UPDATE chatwoot_conversations SET lease_token = $5, lease_until = now() + make_interval(secs => $6)
     WHERE tenant_id = $1 AND integration_id = $2 AND chatwoot_conversation_id = $3 AND (lease_until IS NULL OR lease_until < now())
     RETURNING ${MIRROR_COLUMNS}`,
-  `, inbound AS (
-     SELECT cm.chatwoot_message_id AS id FROM chatwoot_messages cm, mirror
-      WHERE cm.tenant_id = $1 AND cm.integration_id = $2 AND cm.chatwoot_conversation_id = $3 AND cm.author = 'customer' AND NOT cm.handled
-        AND mirror.owner = 'bot' AND mirror.status = 'pending'
-      ORDER BY abs(cm.chatwoot_message_id) DESC LIMIT 1
-   ), reserved AS (
-     INSERT INTO chatwoot_replies (tenant_id, integration_id, inbound_message_id, chatwoot_conversation_id, idempotency_key, attempts)
-     SELECT $1, $2, id, $3,
-            'atrium:reply:' || substr(translate(encode(sha256(convert_to($2::text || ':' || $3::text || ':' || id::text || ':reply', 'UTF8')), 'base64'), '+/', '-_'), 1, 22),
-            1
-       FROM inbound
-     ON CONFLICT (tenant_id, integration_id, inbound_message_id) DO UPDATE SET attempts = chatwoot_replies.attempts + 1, updated_at = now()
-     RETURNING inbound_message_id AS inbound, status, attempts
-   )`,
-  '(SELECT row_to_json(reserved) FROM reserved)',
 );
 
 type WorkRow = MirrorRow & { id: string | null; role: string | null; content: string | null; reservation: Reservation | null };

@@ -3,7 +3,7 @@ import type { Services } from '../../../platform/services';
 import { newLease, type Lease } from '../conversation-lease';
 import { loadPending, type Pending, type StartedTurn } from './turn-round';
 import { botClient, loadIntegration, type ChatwootIntegration } from '../integration-store';
-import { findMirror, markHandled, mirrorLockedFirst, persistDeferred, updateMirror, type MirrorRow } from '../mirror-store';
+import { markHandled, mirrorLockedFirst, persistDeferred, updateMirror, type MirrorRow } from '../mirror-store';
 import { settleAnswer } from '../answer-store';
 import { renderAnswer } from '../render-reply';
 import { turnEngineOf, type TurnOutcome } from '../turn-engine';
@@ -25,12 +25,15 @@ const TYPING_AFTER_MS = 300;
 /** Marks messages as dealt with without a reply (answered before, or the humans have the conversation). */
 async function skip(services: Services, integration: ChatwootIntegration, row: MirrorRow, messageIds: number[], owner?: 'human'): Promise<void> {
   const conversationId = Number(row.chatwoot_conversation_id);
-  await services.db.withTenant(integration.tenantId, async (tx) => {
-    await findMirror(tx, integration.tenantId, integration.id, conversationId, true);
-    if (owner) await updateMirror(tx, integration.tenantId, integration.id, conversationId, { owner });
-    await persistDeferred(tx, integration.tenantId, integration.id, row, messageIds);
-    await markHandled(tx, integration.tenantId, integration.id, messageIds);
-  });
+  await services.db.withTenant(
+    integration.tenantId,
+    async (tx) => {
+      if (owner) await updateMirror(tx, integration.tenantId, integration.id, conversationId, { owner });
+      await persistDeferred(tx, integration.tenantId, integration.id, row, messageIds);
+      await markHandled(tx, integration.tenantId, integration.id, messageIds);
+    },
+    mirrorLockedFirst(integration.id, conversationId),
+  );
 }
 
 /** Chatwoot's own view: still pending and not assigned to a person? (`meta.assignee` is set only for users.) */

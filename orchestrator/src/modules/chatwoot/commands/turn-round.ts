@@ -38,11 +38,9 @@ async function loadPendingIn(
   }
   const { row, messages, history } = work;
   if (row.owner !== 'bot' || row.status !== 'pending') return { row, messages, history };
-  const inboundId = messages.at(-1)!.id;
-  const key = replyIdempotencyKey({ integrationId: integration.id, conversationId, inboundMessageId: inboundId });
-  // a claim reserved the slot in its statement; a later round (or a claim that raced a newer message) reserves it here
-  const reserved = work.reservation?.inbound === inboundId ? work.reservation : await reserveReply(tx, integration, conversationId, inboundId, key);
-  return { row, messages, history, reservation: { key, status: reserved.status, attempts: reserved.attempts } };
+  // the statement that read the work reserved the slot for its newest message (the same one: one snapshot, one order)
+  const key = replyIdempotencyKey({ integrationId: integration.id, conversationId, inboundMessageId: messages.at(-1)!.id });
+  return { row, messages, history, reservation: { key, ...work.reservation! } };
 }
 
 export const loadPending = (services: Services, integration: ChatwootIntegration, conversationId: number, lease: Lease, claim: boolean) =>
@@ -67,16 +65,4 @@ export async function startTurnIn(tx: Queryable, services: Services, integration
     lease.forget();
     throw error;
   }
-}
-
-/** Reserves the reply slot; returns whether an earlier attempt may already have posted it. */
-async function reserveReply(tx: Queryable, integration: ChatwootIntegration, conversationId: number, inboundId: number, key: string) {
-  const r = await tx.query<{ status: string; attempts: number }>(
-    `INSERT INTO chatwoot_replies (tenant_id, integration_id, inbound_message_id, chatwoot_conversation_id, idempotency_key, attempts)
-     VALUES ($1, $2, $3, $4, $5, 1)
-     ON CONFLICT (tenant_id, integration_id, inbound_message_id) DO UPDATE SET attempts = chatwoot_replies.attempts + 1, updated_at = now()
-     RETURNING status, attempts`,
-    [integration.tenantId, integration.id, inboundId, conversationId, key],
-  );
-  return r.rows[0]!;
 }
